@@ -79,7 +79,14 @@ class Record:
             for a in data.get("attachments", ())
         )
         values["meta"] = tuple((str(k), str(v)) for k, v in dict(data.get("meta", {})).items())
-        for name in ("departments", "departments_en", "paragraphs", "paragraphs_en", "cites", "warnings"):
+        for name in (
+            "departments",
+            "departments_en",
+            "paragraphs",
+            "paragraphs_en",
+            "cites",
+            "warnings",
+        ):
             if name in values:
                 values[name] = tuple(values[name])
         return cls(**values)

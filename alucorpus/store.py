@@ -1,0 +1,256 @@
+"""The record store: parsed records and the files they came from, in SQLite.
+
+SQLite gives atomic commits and concurrent readers for free, which is what a
+corpus that people search while a batch job runs needs. The store keeps:
+
+* ``files``: every raw file kept under HOME/raw, with its hash;
+* ``records``: the JSON form of every record, the raw files it came from, and
+  whether the search index has it yet (so an interrupted ingest is finished by
+  the next one).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .errors import StoreBusyError
+from .records import SCHEMA_VERSION, Record
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    raw_path TEXT PRIMARY KEY,   -- relative to HOME/raw, '/' separated
+    sha256   TEXT NOT NULL,
+    size     INTEGER NOT NULL,
+    added    REAL NOT NULL,
+    options  TEXT NOT NULL DEFAULT '{}'  -- JSON: column overrides, reused by reindex
+);
+CREATE TABLE IF NOT EXISTS records (
+    id        TEXT PRIMARY KEY,
+    raw_paths TEXT NOT NULL,     -- JSON list: a bilingual record comes from two files
+    pair_key  TEXT,              -- joins two language sides of one document (Taiwan PCODE)
+    lang      TEXT NOT NULL,
+    indexed   INTEGER NOT NULL DEFAULT 0,
+    json      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_pair ON records(pair_key);
+CREATE TABLE IF NOT EXISTS record_files (
+    record_id TEXT NOT NULL,
+    raw_path  TEXT NOT NULL,
+    PRIMARY KEY (record_id, raw_path)
+);
+CREATE INDEX IF NOT EXISTS record_files_path ON record_files(raw_path);
+CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def pair_key(record: Record) -> str | None:
+    """Key shared by the two language sides of one document, if it has one."""
+    meta = dict(record.meta)
+    pcode = meta.get("pcode")
+    return f"pcode:{pcode}" if pcode else None
+
+
+class Store:
+    """A connection to HOME/records.sqlite3."""
+
+    def __init__(self, path: Path, *, timeout: float = 30.0) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+        try:
+            # WAL lets searches read while a batch writes; NORMAL sync is durable at
+            # each checkpoint and never corrupts, which is what we need.
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            self._db.execute(
+                "INSERT OR IGNORE INTO info VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+        except sqlite3.OperationalError as exc:
+            raise StoreBusyError(f"{path}: {exc}") from exc
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    # -- files -------------------------------------------------------------------------------
+
+    def file_hash(self, raw_path: str) -> str | None:
+        """Hash of the stored raw file at ``raw_path``, or None if there is none."""
+        row = self._db.execute(
+            "SELECT sha256 FROM files WHERE raw_path = ?", (raw_path,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def files(self) -> dict[str, str]:
+        """Every stored raw file and its hash."""
+        return dict(self._db.execute("SELECT raw_path, sha256 FROM files"))
+
+    def file_options(self, raw_path: str) -> dict[str, str]:
+        """Parse options the file was ingested with."""
+        row = self._db.execute(
+            "SELECT options FROM files WHERE raw_path = ?", (raw_path,)
+        ).fetchone()
+        return dict(json.loads(row[0])) if row else {}
+
+    def forget_file(self, raw_path: str) -> list[str]:
+        """Remove a raw file that is gone from HOME/raw, and its records; return their ids."""
+        with self._transaction():
+            ids = [
+                r[0]
+                for r in self._db.execute(
+                    "SELECT record_id FROM record_files WHERE raw_path = ?", (raw_path,)
+                )
+            ]
+            self._delete_ids(ids)
+            self._db.execute("DELETE FROM files WHERE raw_path = ?", (raw_path,))
+        return ids
+
+    # -- records -----------------------------------------------------------------------------
+
+    def replace_file(
+        self,
+        raw_path: str,
+        sha256: str,
+        size: int,
+        records: Iterable[Record],
+        *,
+        options: dict[str, str] | None = None,
+        extra_paths: dict[str, list[str]] | None = None,
+    ) -> list[str]:
+        """Atomically make ``records`` the records of ``raw_path``.
+
+        Records that came from the old version of the file are removed (their ids are
+        returned, so the caller can delete them from the index). ``extra_paths`` names
+        other raw files a record also came from (the other side of a bilingual pair).
+        """
+        extra_paths = extra_paths or {}
+        with self._transaction():
+            old_ids = [
+                r[0]
+                for r in self._db.execute(
+                    "SELECT record_id FROM record_files WHERE raw_path = ?", (raw_path,)
+                )
+            ]
+            new = list(records)
+            new_ids = {r.id for r in new}
+            gone = [i for i in old_ids if i not in new_ids]
+            self._delete_ids(gone)
+            self._db.execute(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                (
+                    raw_path,
+                    sha256,
+                    size,
+                    time.time(),
+                    json.dumps(options or {}, ensure_ascii=False),
+                ),
+            )
+            for record in new:
+                paths = [raw_path, *extra_paths.get(record.id, [])]
+                self._put(record, paths)
+        return gone
+
+    def _put(self, record: Record, raw_paths: list[str]) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO records (id, raw_paths, pair_key, lang, indexed, json)"
+            " VALUES (?, ?, ?, ?, 0, ?)",
+            (
+                record.id,
+                json.dumps(raw_paths, ensure_ascii=False),
+                pair_key(record),
+                record.lang,
+                json.dumps(record.to_dict(), ensure_ascii=False),
+            ),
+        )
+        for path in raw_paths:
+            self._db.execute("INSERT OR IGNORE INTO record_files VALUES (?, ?)", (record.id, path))
+
+    def _delete_ids(self, ids: Iterable[str]) -> None:
+        for record_id in ids:
+            self._db.execute("DELETE FROM records WHERE id = ?", (record_id,))
+            self._db.execute("DELETE FROM record_files WHERE record_id = ?", (record_id,))
+
+    def delete_records(self, ids: Iterable[str]) -> None:
+        """Remove records (the raw files stay)."""
+        with self._transaction():
+            self._delete_ids(ids)
+
+    def get(self, record_id: str) -> Record | None:
+        """The record with this id, or None."""
+        row = self._db.execute("SELECT json FROM records WHERE id = ?", (record_id,)).fetchone()
+        return Record.from_dict(json.loads(row[0])) if row else None
+
+    def find_by_prefix(self, prefix: str) -> list[str]:
+        """Ids that start with ``prefix`` (so users can type a short id)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return [
+            r[0]
+            for r in self._db.execute(
+                "SELECT id FROM records WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 10",
+                (escaped + "%",),
+            )
+        ]
+
+    def by_pair_key(self, key: str) -> list[tuple[Record, list[str]]]:
+        """Stored records sharing a pair key, with the raw files they came from."""
+        return [
+            (Record.from_dict(json.loads(j)), json.loads(p))
+            for j, p in self._db.execute(
+                "SELECT json, raw_paths FROM records WHERE pair_key = ?", (key,)
+            )
+        ]
+
+    def records(self, *, unindexed_only: bool = False) -> Iterator[Record]:
+        """Every stored record, in id order."""
+        sql = "SELECT json FROM records"
+        if unindexed_only:
+            sql += " WHERE indexed = 0"
+        for (text,) in self._db.execute(sql + " ORDER BY id").fetchall():
+            yield Record.from_dict(json.loads(text))
+
+    def ids(self) -> set[str]:
+        """Every stored record id."""
+        return {r[0] for r in self._db.execute("SELECT id FROM records")}
+
+    def mark_indexed(self, ids: Iterable[str], indexed: bool = True) -> None:
+        """Record that the search index holds (or no longer holds) these records."""
+        with self._transaction():
+            self._db.executemany(
+                "UPDATE records SET indexed = ? WHERE id = ?", [(int(indexed), i) for i in ids]
+            )
+
+    def mark_all_unindexed(self) -> None:
+        """After a full rebuild starts: every record must be indexed again."""
+        with self._transaction():
+            self._db.execute("UPDATE records SET indexed = 0")
+
+    def count(self) -> int:
+        """Number of records."""
+        return int(self._db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreBusyError(f"record store is busy: {exc}") from exc
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self._db.execute("COMMIT")
+        else:
+            self._db.execute("ROLLBACK")
