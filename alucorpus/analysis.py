@@ -1,0 +1,486 @@
+"""Text analysis shared by indexing and querying: normalisation, segmentation, tokens.
+
+The one pipeline, used for both sides so that an index and its queries always agree:
+
+1. NFKC (full-width letters and digits, compatibility forms), character by character
+   so that every normalised character knows where it came from;
+2. Traditional → Simplified with OpenCC ``t2s``;
+3. split into CJK runs and Latin/digit runs;
+4. CJK runs are segmented by our own :class:`jieba.Tokenizer` (HMM off, project
+   dictionary ``data/userdict.txt``); Latin runs are lowercased, British spellings
+   folded to American ones (aluminium → aluminum) and Porter-stemmed.
+
+Every token carries character offsets into the *original* text, so highlights point
+at the words the user sees, Traditional script included.
+
+This is the only module that imports jieba and OpenCC, and it does so lazily: jieba's
+dictionary (0.6 s to load) is only read when a CJK run is actually seen.
+
+>>> [t.text for t in word_tokens("Aluminium smelters")]
+['aluminum', 'smelter']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata, resources
+from typing import TYPE_CHECKING, Any
+
+from whoosh.analysis import Token, Tokenizer
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+#: Bump whenever a change here changes which tokens a text produces: indexes built by
+#: another version refuse to open (see :mod:`alucorpus.index`).
+ANALYZER_VERSION = 1
+
+_USERDICT = "userdict.txt"
+
+# CJK ideographs: URO, extension A, compatibility ideographs, extensions B and later.
+_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK_RE = re.compile(f"[{_CJK_CLASS}]")
+# A run is either CJK ideographs or letters/digits of any other script; everything
+# else (punctuation, spaces, brackets) separates tokens.
+_RUN_RE = re.compile(f"(?P<cjk>[{_CJK_CLASS}]+)|(?P<latin>(?:(?![{_CJK_CLASS}])[^\\W_])+)")
+
+# Small English stop list: whoosh's own, which every English query word is checked
+# against; stopped words take no position, in documents and in phrase queries alike.
+_STOP_WORDS = frozenset(
+    "a an and are as at be by can for from have if in is it may not of on or that the "  # noqa: SIM905 - a list literal would take 34 lines
+    "this to us we when will with yet you your".split()
+)
+
+# British → American spellings that matter in this domain, folded before stemming
+# so that either spelling finds both.
+_SPELLING = {
+    "aluminium": "aluminum",
+    "aluminiums": "aluminum",
+    "sulphur": "sulfur",
+    "sulphate": "sulfate",
+    "sulphide": "sulfide",
+    "organisation": "organization",
+    "organisations": "organization",
+    "programme": "program",
+    "programmes": "program",
+    "centre": "center",
+    "centres": "center",
+    "licence": "license",
+    "licences": "license",
+    "labour": "labor",
+    "modernisation": "modernization",
+    "utilisation": "utilization",
+    "optimisation": "optimization",
+    "standardisation": "standardization",
+    "industrialisation": "industrialization",
+    "decarbonisation": "decarbonization",
+    "fibre": "fiber",
+    "tonne": "ton",
+    "tonnes": "ton",
+    "defence": "defense",
+    "colour": "color",
+    "recognised": "recognized",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSpan:
+    """One token: its indexed text and its character span in the original text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Normalised text with, for each of its characters, the span it came from."""
+
+    text: str
+    starts: tuple[int, ...]  # original offset where normalised char i starts
+    ends: tuple[int, ...]  # original offset where normalised char i ends
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalised text back to the original text."""
+        return self.starts[start], self.ends[end - 1]
+
+
+# -- normalisation --------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _opencc() -> Any:
+    import opencc  # heavy C extension: imported only when text is analysed
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified (OpenCC ``t2s``); Simplified text comes back unchanged."""
+    if not _CJK_RE.search(text):
+        return text
+    return str(_opencc().convert(text))
+
+
+def _nfkc_with_map(text: str) -> tuple[str, list[int], list[int]]:
+    """NFKC, one character at a time, so each output character maps to its source."""
+    if unicodedata.is_normalized("NFKC", text):
+        offsets = list(range(len(text)))
+        return text, offsets, [i + 1 for i in offsets]
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text):
+        norm = unicodedata.normalize("NFKC", ch)
+        out.append(norm)
+        starts.extend([i] * len(norm))
+        ends.extend([i + 1] * len(norm))
+    return "".join(out), starts, ends
+
+
+def normalize(text: str) -> Normalized:
+    """NFKC then Traditional → Simplified, keeping an offset map into ``text``.
+
+    OpenCC ``t2s`` converts every BMP ideograph to exactly one ideograph, but its
+    phrase table may in principle change lengths; when the whole-text conversion
+    does, we fall back to converting character by character, which always keeps
+    the offsets right.
+
+    >>> normalize("礦業（ＡＢ）").text
+    '矿业(AB)'
+    """
+    nfkc, starts, ends = _nfkc_with_map(text)
+    simplified = to_simplified(nfkc)
+    if len(simplified) != len(nfkc):
+        simplified = "".join(
+            converted if len(converted := to_simplified(ch)) == 1 else ch for ch in nfkc
+        )
+    return Normalized(simplified, tuple(starts), tuple(ends))
+
+
+def normalize_text(text: str) -> str:
+    """Just the normalised string (NFKC, Simplified), for keys and exact-match fields."""
+    return to_simplified(unicodedata.normalize("NFKC", text))
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` contains at least one CJK ideograph."""
+    return _CJK_RE.search(text) is not None
+
+
+# -- jieba ----------------------------------------------------------------------------------------
+
+_jieba_lock = threading.Lock()
+_jieba_tokenizer: Any = None
+
+
+def userdict_text() -> str:
+    """The project's jieba user dictionary (package data ``data/userdict.txt``)."""
+    return resources.files("alucorpus").joinpath("data", _USERDICT).read_text(encoding="utf-8")
+
+
+def _jieba() -> Any:
+    """Our own jieba Tokenizer with the project dictionary, built on first use.
+
+    Kept in a module-level cache, never on a whoosh object: the index pickles its
+    schema, and it must not carry jieba with it.
+    """
+    global _jieba_tokenizer
+    if _jieba_tokenizer is None:
+        with _jieba_lock:
+            if _jieba_tokenizer is None:
+                import io
+
+                import jieba
+
+                # jieba installs a DEBUG stderr handler on import; keep it quiet.
+                jieba.setLogLevel(logging.WARNING)
+                tokenizer = jieba.Tokenizer()
+                tokenizer.load_userdict(io.StringIO(userdict_text()))
+                _jieba_tokenizer = tokenizer
+    return _jieba_tokenizer
+
+
+@lru_cache(maxsize=1)
+def dictionary_hash() -> str:
+    """SHA-256 of the user dictionary and the jieba version: segmentation's identity.
+
+    Changing either changes how text is segmented, so an index built with another
+    hash must be rebuilt. Reads jieba's version from its metadata, without importing it.
+    """
+    digest = hashlib.sha256(userdict_text().encode("utf-8"))
+    try:
+        version = metadata.version("jieba")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    digest.update(f"\njieba=={version}".encode())
+    return digest.hexdigest()
+
+
+def segment(run: str) -> list[str]:
+    """Segment a run of CJK characters into words (jieba precise mode, HMM off)."""
+    return [w for w in _jieba().cut(run, HMM=False) if w]
+
+
+# -- tokens ---------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=65536)
+def fold_latin(word: str) -> str | None:
+    """Index form of a Latin/digit word: lowercase, spelling fold, Porter stem.
+
+    Returns None for a stop word.
+
+    >>> fold_latin("Aluminium"), fold_latin("industries"), fold_latin("the")
+    ('aluminum', 'industri', None)
+    """
+    from whoosh.lang.porter import stem
+
+    lower = word.lower()
+    if lower in _STOP_WORDS:
+        return None
+    lower = _SPELLING.get(lower, lower)
+    if lower.isdigit() or not lower.isascii():
+        return lower
+    return _SPELLING.get(stem(lower), stem(lower))
+
+
+def word_tokens(text: str, *, cjk: bool = True) -> list[TokenSpan]:
+    """Word tokens of ``text`` with offsets into ``text`` itself.
+
+    Args:
+        text: any text, Simplified or Traditional, full-width or not.
+        cjk: segment CJK runs (False skips them, and never loads jieba: enough to
+            highlight Latin query words).
+
+    >>> [(t.text, t.start, t.end) for t in word_tokens("電解鋁行業")]
+    [('电解铝', 0, 3), ('行业', 3, 5)]
+    """
+    norm = normalize(text)
+    tokens: list[TokenSpan] = []
+    for match in _RUN_RE.finditer(norm.text):
+        if match.lastgroup == "cjk":
+            if not cjk:
+                continue
+            pos = match.start()
+            for word in segment(match.group()):
+                start, end = norm.span(pos, pos + len(word))
+                tokens.append(TokenSpan(word, start, end))
+                pos += len(word)
+        else:
+            folded = fold_latin(match.group())
+            if folded is not None:
+                start, end = norm.span(match.start(), match.end())
+                tokens.append(TokenSpan(folded, start, end))
+    return tokens
+
+
+def bigram_tokens(text: str) -> list[TokenSpan]:
+    """Overlapping CJK character bigrams (a lone character gives a unigram).
+
+    The recall safety net: two texts that contain the same characters share these
+    tokens however jieba segmented them. Latin runs produce nothing here.
+
+    >>> [t.text for t in bigram_tokens("电解铝，铝")]
+    ['电解', '解铝', '铝']
+    """
+    norm = normalize(text)
+    tokens: list[TokenSpan] = []
+    for match in _RUN_RE.finditer(norm.text):
+        if match.lastgroup != "cjk":
+            continue
+        run, base = match.group(), match.start()
+        if len(run) == 1:
+            tokens.append(TokenSpan(run, *norm.span(base, base + 1)))
+            continue
+        for i in range(len(run) - 1):
+            tokens.append(TokenSpan(run[i : i + 2], *norm.span(base + i, base + i + 2)))
+    return tokens
+
+
+def cjk_runs(text: str) -> list[str]:
+    """The normalised CJK runs of ``text``, in order."""
+    norm = normalize(text).text
+    return [m.group() for m in _RUN_RE.finditer(norm) if m.lastgroup == "cjk"]
+
+
+# -- document numbers -----------------------------------------------------------------------------
+
+_OPEN = "[〔\\[(【{﹝<《]"
+_CLOSE = "[〕\\])】}﹞>》]"
+_DOC_NUMBER_RE = re.compile(
+    rf"^(?P<agency>.*?)\s*{_OPEN}?\s*(?P<year>(?:19|20)\d\d)\s*{_CLOSE}?\s*第?\s*(?P<serial>\d+)\s*号?$"
+)
+_DECREE_RE = re.compile(r"^(?P<agency>.*?令)\s*第?\s*(?P<serial>\d+)\s*号?$")
+_SERIAL_RE = re.compile(r"^第?\s*(?P<serial>\d+)\s*号$")
+
+
+@dataclass(frozen=True, slots=True)
+class DocNumber:
+    """A 发文字号 taken apart: 机关代字, year (None for decrees), serial."""
+
+    agency: str
+    year: str | None
+    serial: str
+
+    @property
+    def canonical(self) -> str:
+        """``机关代字〔YYYY〕N号``, or ``…令第N号`` for a decree."""
+        if self.year is None:
+            return f"{self.agency}第{self.serial}号"
+        return f"{self.agency}〔{self.year}〕{self.serial}号"
+
+
+def parse_doc_number(text: str) -> DocNumber | None:
+    """Take a document number apart, whatever brackets and spacing it uses.
+
+    >>> parse_doc_number("工信部联原[2025]62号").canonical
+    '工信部联原〔2025〕62号'
+    >>> parse_doc_number("工信部联原 2025 62").canonical
+    '工信部联原〔2025〕62号'
+    """
+    norm = normalize_text(text).strip()
+    serial_only = _SERIAL_RE.match(norm)
+    if serial_only:
+        return None
+    match = _DOC_NUMBER_RE.match(norm)
+    if match and match.group("agency").strip():
+        agency = re.sub(r"\s+", "", match.group("agency"))
+        return DocNumber(agency, match.group("year"), str(int(match.group("serial"))))
+    match = _DECREE_RE.match(norm)
+    if match and match.group("agency").strip():
+        agency = re.sub(r"\s+", "", match.group("agency"))
+        return DocNumber(agency, None, str(int(match.group("serial"))))
+    return None
+
+
+def doc_number_tokens(text: str) -> list[str]:
+    """Index tokens of a document number: the canonical whole and each part.
+
+    >>> doc_number_tokens("工信部联原〔2025〕62号")
+    ['工信部联原〔2025〕62号', '工信部联原', '2025', '62', '62号']
+    """
+    parsed = parse_doc_number(text)
+    if parsed is None:
+        whole = re.sub(r"\s+", "", normalize_text(text)).lower()
+        return [whole] if whole else []
+    tokens = [parsed.canonical, parsed.agency]
+    if parsed.year:
+        tokens.append(parsed.year)
+    tokens += [parsed.serial, f"{parsed.serial}号"]
+    return list(dict.fromkeys(tokens))
+
+
+def doc_number_query_tokens(text: str) -> list[str]:
+    """Query tokens for one document-number query chunk; a document must match all.
+
+    A whole number becomes its canonical form; "62号"/"第62号" the serial with 号;
+    several space-separated parts ("工信部联原 2025 62") become one token each.
+    """
+    parsed = parse_doc_number(text)
+    if parsed is not None:
+        return [parsed.canonical]
+    norm = normalize_text(text).strip()
+    serial = _SERIAL_RE.match(norm)
+    if serial:
+        return [f"{int(serial.group('serial'))}号"]
+    parts = []
+    for part in norm.split():
+        serial = _SERIAL_RE.match(part)
+        parts.append(f"{int(serial.group('serial'))}号" if serial else part.lower())
+    return parts
+
+
+# -- whoosh tokenizers (pickled into the index schema: keep them small and stable) ---------------
+
+
+class _SpanTokenizer(Tokenizer):  # type: ignore[misc]
+    """Base of our whoosh tokenizers: turns TokenSpans into whoosh Tokens."""
+
+    def _spans(self, value: str) -> list[TokenSpan]:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(  # whoosh's tokenizer signature
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        spans = self._spans(value) if tokenize else [TokenSpan(value, 0, len(value))]
+        for pos, span in enumerate(spans):
+            token.text = span.text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[span.start : span.end]
+            if positions:
+                token.pos = start_pos + pos  # real token positions: phrase queries work
+            if chars:
+                token.startchar = start_char + span.start
+                token.endchar = start_char + span.end
+            yield token
+
+
+class WordTokenizer(_SpanTokenizer):
+    """jieba words for CJK, folded and stemmed words for Latin (see :func:`word_tokens`)."""
+
+    def _spans(self, value: str) -> list[TokenSpan]:
+        return word_tokens(value)
+
+
+class BigramTokenizer(_SpanTokenizer):
+    """CJK character bigrams (see :func:`bigram_tokens`)."""
+
+    def _spans(self, value: str) -> list[TokenSpan]:
+        return bigram_tokens(value)
+
+
+class DocNumberTokenizer(_SpanTokenizer):
+    """Document-number tokens: the canonical whole and its parts (no offsets)."""
+
+    def _spans(self, value: str) -> list[TokenSpan]:
+        return [TokenSpan(t, 0, len(value)) for t in doc_number_tokens(value)]
+
+
+__all__ = [
+    "ANALYZER_VERSION",
+    "BigramTokenizer",
+    "DocNumber",
+    "DocNumberTokenizer",
+    "Normalized",
+    "TokenSpan",
+    "WordTokenizer",
+    "bigram_tokens",
+    "cjk_runs",
+    "dictionary_hash",
+    "doc_number_query_tokens",
+    "doc_number_tokens",
+    "fold_latin",
+    "has_cjk",
+    "normalize",
+    "normalize_text",
+    "parse_doc_number",
+    "segment",
+    "to_simplified",
+    "word_tokens",
+]

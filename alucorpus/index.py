@@ -1,0 +1,366 @@
+"""The whoosh search index: schema, open/create, adding records, and the index stamp.
+
+An index lives in one directory (the Corpus passes ``HOME/index/<generation>``). Next
+to whoosh's files it keeps ``alucorpus-stamp.json``: the analyzer version, the
+dictionary hash and the schema version it was built with. :meth:`Index.open` refuses
+an index whose stamp does not match this code, because its tokens would no longer
+agree with the tokens of new queries.
+
+Segmentation is the expensive part of indexing (jieba is 93–98 % of the time), so it
+is done by :func:`prepare_document`, a pure function from a Record to plain,
+picklable field values: the token lists themselves (whoosh indexes a list of strings
+as pre-analysed tokens). It can run in worker processes; :meth:`Index.add_prepared`
+then only writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .analysis import (
+    ANALYZER_VERSION,
+    BigramTokenizer,
+    DocNumberTokenizer,
+    WordTokenizer,
+    bigram_tokens,
+    dictionary_hash,
+    doc_number_tokens,
+    normalize_text,
+    word_tokens,
+)
+from .errors import IndexOutdatedError, StoreBusyError
+from .records import Record
+
+log = logging.getLogger(__name__)
+
+#: Bump when fields change (names, types, what goes into them).
+SCHEMA_VERSION = 1
+
+STAMP_FILE = "alucorpus-stamp.json"
+
+#: Seconds a writer waits for another process's write lock before giving up.
+WRITE_TIMEOUT = 10.0
+
+
+def build_schema() -> Any:
+    """The one schema definition, each field with its purpose."""
+    from whoosh import fields
+
+    return fields.Schema(
+        # The record id: unique key for update_document (re-ingest is idempotent).
+        id=fields.ID(unique=True, stored=True),
+        # Chinese title as jieba words; boosted in queries (title matches matter most).
+        title=fields.TEXT(analyzer=WordTokenizer(), phrase=True),
+        # Bigram safety net of the title (see analysis.bigram_tokens).
+        title_bigram=fields.TEXT(analyzer=BigramTokenizer(), phrase=True),
+        # English title (official or machine-translated), stemmed words.
+        title_en=fields.TEXT(analyzer=WordTokenizer(), phrase=True),
+        # Body: paragraphs, English paragraphs and summary, attachments (titles and text).
+        body=fields.TEXT(analyzer=WordTokenizer(), phrase=True),
+        # Bigram safety net of the body: finds words that jieba segmented differently.
+        body_bigram=fields.TEXT(analyzer=BigramTokenizer(), phrase=True),
+        # 发文字号: canonical whole, 机关代字, year, serial and serial+号 as separate tokens.
+        doc_number=fields.TEXT(analyzer=DocNumberTokenizer(), phrase=False),
+        # Issuing departments, canonical Chinese names (exact terms; facet "department").
+        departments=fields.KEYWORD(commas=True, scorable=True),
+        # Their English names, lowercased (exact terms, for dept: filters in English).
+        departments_en=fields.KEYWORD(commas=True, lowercase=True),
+        # 通知, 意见, 条例 …, Simplified (filter and facet "doc_type").
+        doc_type=fields.ID(),
+        # "zh" or "en": language of the record's paragraphs (filter).
+        lang=fields.ID(),
+        # The ingester that read the record (filter).
+        format=fields.ID(),
+        # The source path, exact (filter; shown from the stored data).
+        source=fields.ID(),
+        # 成文日期 and 发布日期 (date filters; sort by issued).
+        issued=fields.DATETIME(sortable=True),
+        published=fields.DATETIME(),
+        # issued as YYYYMMDD, 0 when undated: sort key (newest first, undated last).
+        issued_key=fields.NUMERIC(int, bits=32, signed=False, sortable=True),
+        # Year of issued (else published): year:2018..2020 and the "year" facet.
+        year=fields.NUMERIC(int, bits=32, signed=False, sortable=True),
+        # Everything a hit shows, snippet text included, in one stored value: the
+        # search layer then needs no access to the record store.
+        data=fields.STORED(),
+    )
+
+
+def current_stamp() -> dict[str, Any]:
+    """What an index built by this code records about itself."""
+    return {
+        "analyzer_version": ANALYZER_VERSION,
+        "dictionary_hash": dictionary_hash(),
+        "schema_version": SCHEMA_VERSION,
+    }
+
+
+# -- preparing documents --------------------------------------------------------------------------
+
+
+def segments(record: Record) -> list[tuple[str, int, str]]:
+    """The searchable text of a record as (field, paragraph number, text).
+
+    ``field`` is "paragraphs", "paragraphs_en", "summary_en" or "attachments" (the
+    attachments flattened as in :attr:`Record.text`: each title, then its paragraphs).
+    Snippets refer to paragraphs by these numbers.
+    """
+    out = [("paragraphs", i, p) for i, p in enumerate(record.paragraphs) if p.strip()]
+    out += [("paragraphs_en", i, p) for i, p in enumerate(record.paragraphs_en) if p.strip()]
+    if record.summary_en.strip():
+        out.append(("summary_en", 0, record.summary_en))
+    flat: list[str] = []
+    for attachment in record.attachments:
+        flat.append(attachment.title)
+        flat.extend(attachment.paragraphs)
+    out += [("attachments", i, p) for i, p in enumerate(flat) if p.strip()]
+    return out
+
+
+def _date(value: str | None) -> dt.datetime | None:
+    """``YYYY-MM-DD`` (or a prefix of it) as a datetime; None when absent or malformed."""
+    if not value:
+        return None
+    parts = value.split("-")
+    try:
+        numbers = [int(p) for p in parts[:3]] + [1] * (3 - len(parts[:3]))
+        return dt.datetime(numbers[0], numbers[1], numbers[2])
+    except (ValueError, IndexError):
+        log.warning("ignoring malformed date %r", value)
+        return None
+
+
+def canonical_departments(names: Iterable[str]) -> list[str]:
+    """Canonical Simplified names (via alucorpus.departments when present), deduplicated.
+
+    Records should already carry canonical names; this keeps the filter and the
+    facet right when an ingester could not resolve a short form.
+    """
+    try:
+        from .departments import canonical_department
+    except ImportError:  # the department table is optional for the index
+
+        def canonical_department(name: str) -> str:
+            return name
+
+    out: dict[str, None] = {}
+    for name in names:
+        if not name or not name.strip():
+            continue
+        try:
+            canonical = canonical_department(name) or name
+        except Exception:  # a lookup problem must not stop indexing
+            log.debug("canonical_department(%r) failed", name, exc_info=True)
+            canonical = name
+        out[normalize_text(canonical.strip())] = None
+    return list(out)
+
+
+def prepare_document(record: Record) -> dict[str, Any]:
+    """Field values for whoosh, with all text already analysed (the expensive part).
+
+    Text fields are lists of token strings, which whoosh indexes as pre-analysed
+    tokens with positions 0, 1, 2 …; the result is plain data, picklable, so this
+    function can run in a process pool (each worker loads jieba once).
+    """
+    parts = segments(record)
+    body_texts = [text for _, _, text in parts]
+    doc: dict[str, Any] = {
+        "id": record.id,
+        "title": [t.text for t in word_tokens(record.title)],
+        "title_bigram": [t.text for t in bigram_tokens(record.title)],
+        "title_en": [t.text for t in word_tokens(record.title_en)],
+        "body": [t.text for text in body_texts for t in word_tokens(text)],
+        "body_bigram": [t.text for text in body_texts for t in bigram_tokens(text)],
+        "doc_number": doc_number_tokens(record.doc_number) if record.doc_number else [],
+        "departments": canonical_departments(record.departments),
+        "departments_en": [d.lower() for d in record.departments_en if d],
+        "doc_type": normalize_text(record.doc_type) if record.doc_type else None,
+        "lang": record.lang,
+        "format": record.format,
+        "source": record.source,
+        "issued": _date(record.issued),
+        "published": _date(record.published),
+        "data": {
+            "title": record.title,
+            "title_en": record.title_en,
+            "source": record.source,
+            "doc_number": record.doc_number,
+            "departments": list(record.departments),
+            "issued": record.issued,
+            "published": record.published,
+            "doc_type": record.doc_type,
+            "segments": parts,
+        },
+    }
+    when = doc["issued"] or doc["published"]
+    doc["year"] = when.year if when else None
+    issued = doc["issued"]
+    doc["issued_key"] = issued.year * 10000 + issued.month * 100 + issued.day if issued else 0
+    # whoosh wants absent fields left out, not None or empty.
+    return {k: v for k, v in doc.items() if v is not None and v != [] and v != ""}
+
+
+# -- the index ------------------------------------------------------------------------------------
+
+
+class Index:
+    """A whoosh index with its stamp. Open it with :meth:`open` or :meth:`create`.
+
+    >>> index = Index.create(tmp / "index")   # doctest: +SKIP
+    >>> index.add(records); index.doc_count()  # doctest: +SKIP
+    2
+    """
+
+    def __init__(self, path: Path, whoosh_index: Any) -> None:
+        self.path = path
+        self._ix = whoosh_index
+
+    # -- opening --
+
+    @staticmethod
+    def exists(path: str | Path) -> bool:
+        """Whether ``path`` holds a whoosh index (stamped or not)."""
+        from whoosh import index as windex
+
+        path = Path(path)
+        return path.is_dir() and windex.exists_in(str(path))
+
+    @classmethod
+    def create(cls, path: str | Path) -> Index:
+        """Create an empty index in ``path`` (created if needed; an old index there is replaced)."""
+        from whoosh import index as windex
+
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        ix = windex.create_in(str(path), build_schema())
+        (path / STAMP_FILE).write_text(
+            json.dumps(current_stamp(), indent=2) + "\n", encoding="utf-8"
+        )
+        return cls(path, ix)
+
+    @classmethod
+    def open(cls, path: str | Path) -> Index:
+        """Open the index in ``path``.
+
+        Raises:
+            IndexOutdatedError: there is no usable index, or it was built by another
+                analyzer, dictionary or schema version.
+        """
+        from whoosh import index as windex
+
+        path = Path(path)
+        hint = "run `alucorpus reindex` to rebuild it"
+        if not cls.exists(path):
+            raise IndexOutdatedError(f"no search index at {path}: {hint}")
+        try:
+            stamp = json.loads((path / STAMP_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise IndexOutdatedError(
+                f"search index at {path} has no readable {STAMP_FILE}: {hint}"
+            ) from None
+        expected = current_stamp()
+        stale = [key for key, value in expected.items() if stamp.get(key) != value]
+        if stale:
+            raise IndexOutdatedError(
+                f"search index at {path} was built by another {', '.join(stale)}"
+                f" than this alucorpus uses: {hint}"
+            )
+        try:
+            ix = windex.open_dir(str(path))
+        except Exception as exc:  # whoosh raises many types for damaged files
+            raise IndexOutdatedError(
+                f"search index at {path} is unreadable ({exc}): {hint}"
+            ) from None
+        return cls(path, ix)
+
+    def close(self) -> None:
+        """Release the index's files."""
+        self._ix.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing --
+
+    @contextlib.contextmanager
+    def _writer(self) -> Iterator[Any]:
+        """A whoosh writer that waits for the lock, then commits or cancels."""
+        from whoosh.index import LockError
+
+        try:
+            writer = self._ix.writer(timeout=WRITE_TIMEOUT)
+        except LockError:
+            raise StoreBusyError(
+                f"the search index at {self.path} is being written by another process;"
+                " try again when it has finished"
+            ) from None
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def add(self, records: Iterable[Record]) -> int:
+        """Index records, replacing any with the same id. Returns how many were written."""
+        return self.add_prepared(prepare_document(r) for r in records)
+
+    def add_prepared(self, documents: Iterable[dict[str, Any]]) -> int:
+        """Index documents made by :func:`prepare_document` (possibly in other processes)."""
+        count = 0
+        with self._writer() as writer:
+            for doc in documents:
+                writer.update_document(**doc)
+                count += 1
+        return count
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Remove records by id. Returns how many documents were deleted."""
+        ids = list(ids)
+        if not ids:
+            return 0
+        deleted = 0
+        with self._writer() as writer:
+            for record_id in ids:
+                deleted += writer.delete_by_term("id", record_id)
+        return deleted
+
+    # -- reading --
+
+    def doc_count(self) -> int:
+        """Number of (undeleted) documents."""
+        return int(self._ix.doc_count())
+
+    def size_bytes(self) -> int:
+        """Bytes on disk of the index directory."""
+        return sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+
+    def searcher(self) -> Any:
+        """A whoosh searcher; use it as a context manager and turn hits into plain values inside."""
+        return self._ix.searcher()
+
+    @property
+    def schema(self) -> Any:
+        """The whoosh schema of this index."""
+        return self._ix.schema
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "STAMP_FILE",
+    "Index",
+    "build_schema",
+    "current_stamp",
+    "prepare_document",
+    "segments",
+]
