@@ -437,7 +437,16 @@ def _govcn_record(doc: SourceText, soup: BeautifulSoup, table: dict[str, str]) -
         departments = list(parts.signatories) if parts else []
     issued = _date(table.get("成文日期"), warnings, "成文日期") or (parts.signed if parts else None)
     if parts and parts.signed and issued and parts.signed != issued:
-        warnings.append(f"成文日期 {issued} in the table, {parts.signed} under the signature")
+        # The date under the issuer's own signature is the 成文日期 by definition; the
+        # table is retyped by web staff. Trust the signature only when it is signed by
+        # the table's issuers, so a forwarded report's signature never wins.
+        own_signature = bool(parts.signatories) and set(parts.signatories) <= set(departments)
+        warnings.append(
+            f"成文日期 {issued} in the table, {parts.signed} under the signature"
+            + ("; the signature date is used" if own_signature else "")
+        )
+        if own_signature:
+            issued = parts.signed
     meta = [(key, table[key]) for key in ("索引号", "主题分类", "主题词") if table.get(key)]
     return _record(
         doc,
