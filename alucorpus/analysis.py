@@ -128,6 +128,19 @@ def to_simplified(text: str) -> str:
     return str(_opencc().convert(text))
 
 
+def script_of(text: str) -> str:
+    """ "traditional" when a text's ideographs are mostly Traditional, else "simplified".
+
+    Counts characters that OpenCC changes; a few changed characters are normal in
+    Simplified text (names, variants), so a tenth of the ideographs is the threshold.
+    """
+    sample = "".join(_CJK_RE.findall(text[:20000]))
+    if not sample:
+        return "simplified"
+    changed = sum(a != b for a, b in zip(sample, to_simplified(sample), strict=False))
+    return "traditional" if changed >= max(3, len(sample) // 10) else "simplified"
+
+
 def _nfkc_with_map(text: str) -> tuple[str, list[int], list[int]]:
     """NFKC, one character at a time, so each output character maps to its source."""
     if unicodedata.is_normalized("NFKC", text):

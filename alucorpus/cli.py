@@ -159,11 +159,11 @@ def parse(paths: tuple[str, ...], fmt: str, columns: tuple[str, ...]) -> None:
 
 def format_record(record: Record) -> str:
     """A record as readable text."""
-    lines = [f"== {record.source}", f"id:          {record.id}"]
+    lines = [f"== {record.source}", f"{'id:':<16}{record.id}"]
 
     def add(label: str, value: object) -> None:
         if value not in (None, "", (), []):
-            lines.append(f"{label + ':':<13}{value}")
+            lines.append(f"{label + ':':<16}{value}")
 
     add("title", record.title)
     add(

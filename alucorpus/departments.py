@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
 
 __all__ = [
     "Department",
@@ -116,27 +115,12 @@ def _max_key_len() -> int:
     return max(len(k) for k in _index()[0])
 
 
-@lru_cache(maxsize=1)
-def _t2s_converter() -> Any:
-    """opencc's Traditional → Simplified converter, built once; ``None`` without opencc."""
-    try:
-        import opencc  # heavy optional dependency, loaded only when a lookup needs it
-
-        return opencc.OpenCC("t2s")
-    except Exception:  # opencc missing or broken: Traditional names stay unknown
-        return None
-
-
 @lru_cache(maxsize=4096)
 def _to_simplified(text: str) -> str:
-    """Traditional → Simplified; the text unchanged when opencc is unavailable."""
-    converter = _t2s_converter()
-    if converter is None:
-        return text
-    try:
-        return str(converter.convert(text))
-    except Exception:  # a converter error must not escape a lookup
-        return text
+    """Traditional → Simplified, through the one module that owns OpenCC."""
+    from .analysis import to_simplified
+
+    return to_simplified(text)
 
 
 def lookup_department(name: str) -> Department | None:

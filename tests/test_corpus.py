@@ -53,7 +53,9 @@ def test_ingest_from_inside_home_raw_does_not_copy(tmp_path: Path, seeds: Path) 
     corpus = Corpus(home)
     report = corpus.ingest([str(home / "raw")])
     assert report.count("added") == 2
-    assert sorted(p.name for p in (home / "raw").iterdir()) == sorted(p.name for p in seeds.iterdir())
+    assert sorted(p.name for p in (home / "raw").iterdir()) == sorted(
+        p.name for p in seeds.iterdir()
+    )
 
 
 def test_reindex_picks_up_new_changed_and_removed_files(tmp_path: Path, seeds: Path) -> None:

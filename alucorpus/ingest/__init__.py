@@ -28,6 +28,7 @@ FORMAT_MODULES: tuple[str, ...] = (
     "tw_moj",  # Taiwan Laws & Regulations Database JSON
     "table",  # CSV / TSV / JSON Lines, one document per row
     "markdown_law",  # LawRefBook Markdown
+    "sqldump",  # MySQL INSERT dumps, one record per row (before html: rows hold pages)
     "html",  # gov.cn policy pages and any other HTML page
     "plaintext",  # plain-text notices and articles, Chinese or English
 )
@@ -78,6 +79,8 @@ def read_source(path: str, data: bytes) -> SourceText:
 
 def detect_format(doc: SourceText) -> str:
     """Name of the first format module whose ``sniff`` accepts the text."""
+    if not doc.text.strip():
+        raise UnsupportedFormatError(f"{doc.path}: empty file")
     for name in FORMAT_MODULES:
         if _module(name).sniff(doc.path, doc.text):
             return name
@@ -88,7 +91,18 @@ def parse_bytes(path: str, data: bytes, options: ParseOptions | None = None) -> 
     """Parse one file's bytes into records (a table file gives one record per row)."""
     doc = read_source(path, data)
     name = detect_format(doc)
-    return _module(name).parse(doc, options or ParseOptions())
+    records = _module(name).parse(doc, options or ParseOptions())
+    return [_with_script(record) for record in records]
+
+
+def _with_script(record: Record) -> Record:
+    """Say when a record's original text is in Traditional script (it is kept as is)."""
+    if record.script != "simplified" or record.lang != "zh":
+        return record
+    from ..analysis import script_of
+
+    script = script_of(record.title + "\n" + "\n".join(record.paragraphs[:20]))
+    return record if script == "simplified" else record.with_changes(script=script)
 
 
 def parse_path(path: str, options: ParseOptions | None = None) -> list[Record]:

@@ -26,9 +26,16 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import warnings
 from collections.abc import Iterable
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import (
+    BeautifulSoup,
+    MarkupResemblesLocatorWarning,
+    NavigableString,
+    Tag,
+    XMLParsedAsHTMLWarning,
+)
 from bs4.element import Comment, Doctype, ProcessingInstruction
 
 from ..departments import canonical_department, department_en, split_departments
@@ -102,7 +109,10 @@ _ADVERT = re.compile(
     r"^(?:【\d{1,3}】)+$|QQ\s*群|QQ\s*[：:]\s*\d{5,}|微信(?:公众)?号\s*[：:]|客服热线|扫码关注"
 )
 
-_SNIFF = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|table|meta)[\s>/]", re.I)
+# XML feeds (RSS/Atom) are read as markup too: their text is what a user wants.
+_SNIFF = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|div|p|table|meta|\?xml|rss|feed)[\s>/]", re.I
+)
 _DROP_TAGS = (
     "script",
     "style",
@@ -241,7 +251,12 @@ def parse(doc: SourceText, options: ParseOptions) -> list[Record]:
     if markup_depth(doc.text) > _MAX_DEPTH:
         return [_flat_record(doc)]
     try:
-        soup = BeautifulSoup(doc.text, "html.parser")
+        with warnings.catch_warnings():
+            # XML feeds and HTML fragments are read as HTML on purpose; bs4's advice
+            # to install lxml is noise for our users.
+            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+            warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+            soup = BeautifulSoup(doc.text, "html.parser")
         table = govcn_table(soup)
         if table:
             return [_govcn_record(doc, soup, table)]

@@ -62,10 +62,20 @@ BOILERPLATE: tuple[str, ...] = (
 _FLAT_MIN = 100  # a line this long in a text of one or two lines is a flattened notice
 
 
+_SQL_DUMP = re.compile(
+    r"\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(?:insert\s+into|create\s+table|drop\s+table|set\s+names)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
 def sniff(path: str, text: str) -> bool:
     """Accept any non-empty text whose characters are mostly printable (the fallback reader)."""
     sample = text[:4000]
     if not sample.strip():
+        return False
+    if _SQL_DUMP.match(sample.lstrip("\ufeff")):
+        # A database dump is data for another tool, not a document: better a clear
+        # "not a format alucorpus reads" than one record of SQL statements.
         return False
     printable = sum(1 for ch in sample if ch.isprintable() or ch in "\r\n\t")
     return printable >= 0.95 * len(sample)

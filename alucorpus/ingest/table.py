@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -100,8 +101,26 @@ def sniff(path: str, text: str) -> bool:
     found = _header_cells(head)
     if found is None:
         return False
-    cells, _ = found
-    return len(cells) >= 2 and bool(_recognised(cells))
+    cells, delimiter = found
+    if len(cells) < 2 or not _recognised(cells) or any(len(c) > 64 for c in cells):
+        return False
+    return _rows_fit_header(head, delimiter, len(cells))
+
+
+def _rows_fit_header(head: str, delimiter: str, width: int, rows: int = 5) -> bool:
+    """The first few complete records have as many cells as the header.
+
+    This keeps SQL dumps and prose with commas in the first line from passing as CSV.
+    """
+    lines = head.lstrip("\ufeff").splitlines(keepends=True)
+    if len(head) >= 200000:
+        lines = lines[:-1]  # the last line may be cut mid-record
+    try:
+        records = list(itertools.islice(csv.reader(lines, delimiter=delimiter), rows + 1))
+    except csv.Error:
+        return False
+    data = [r for r in records[1:] if r]
+    return all(len(r) == width for r in data)
 
 
 def resolve_columns(header: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
@@ -176,7 +195,7 @@ def _date_value(column: str, value: str) -> tuple[str | None, str | None, tuple[
     return None, iso, None
 
 
-def _row_record(
+def row_record(
     doc: SourceText, number: int, row: dict[str, str], columns: dict[str, str], header: list[str]
 ) -> Record:
     """One row → one record; every problem becomes a warning, not an error."""
@@ -264,4 +283,4 @@ def parse(doc: SourceText, options: ParseOptions) -> list[Record]:
             f"{doc.path}: no title or content column among {', '.join(header)}; "
             "name them with the column options (title=…, content=…)"
         )
-    return [_row_record(doc, n, row, columns, header) for n, row in enumerate(rows, start=1)]
+    return [row_record(doc, n, row, columns, header) for n, row in enumerate(rows, start=1)]

@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from functools import cache
 from pathlib import PurePath
 from typing import Any
 
@@ -267,17 +266,10 @@ def _agencies(entry: str) -> list[str]:
     return names
 
 
-@cache
-def _converter() -> Any:
-    # opencc is a declared dependency; imported here, lazily, because only Taiwan
-    # agency names need it and `import alucorpus` must stay light.
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def _to_simplified(text: str) -> str:
-    return str(_converter().convert(text))
+    from ..analysis import to_simplified  # the one module that owns OpenCC
+
+    return to_simplified(text)
 
 
 def tw_doc_type(title: str) -> str | None:
