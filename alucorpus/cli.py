@@ -58,24 +58,28 @@ def _corpus(ctx: click.Context) -> Corpus:
     return Corpus(ctx.obj["home"])
 
 
-def _progress(label: str) -> tuple[Callable[[int, int, str], None] | None, Callable[[], None]]:
-    """A progress bar on a terminal; nothing when stderr is piped."""
+def _progress(verb: str) -> tuple[Callable[[str, int, int], None] | None, Callable[[], None]]:
+    """Progress bars (one per phase) on a terminal; nothing when stderr is piped."""
     if not sys.stderr.isatty():
         return None, lambda: None
     state: dict[str, Any] = {}
-
-    def update(done: int, total: int, path: str) -> None:
-        bar = state.get("bar")
-        if bar is None:
-            bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
-            bar.__enter__()
-            state["bar"] = bar
-        bar.update(done - bar.pos)
+    labels = {"parse": f"{verb}: parsing files", "index": f"{verb}: indexing records"}
 
     def finish() -> None:
-        bar = state.get("bar")
+        bar = state.pop("bar", None)
         if bar is not None:
             bar.__exit__(None, None, None)
+
+    def update(phase: str, done: int, total: int) -> None:
+        if state.get("phase") != phase:
+            finish()
+            bar = click.progressbar(
+                length=total, label=labels.get(phase, phase), file=sys.stderr, show_pos=True
+            )
+            bar.__enter__()
+            state.update(phase=phase, bar=bar)
+        bar = state["bar"]
+        bar.update(done - bar.pos)
 
     return update, finish
 

@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Called after each file with (files done, files in all, path of the file just done).
-Progress = Callable[[int, int, str], None]
+#: Called as work advances with (phase, done, total); phase is "parse" or "index".
+Progress = Callable[[str, int, int], None]
 
 # Below this many files a process pool costs more to start than it saves.
 _PARALLEL_THRESHOLD = 8
@@ -152,6 +152,37 @@ def _parse_one(given: str, data: bytes, columns: dict[str, str]) -> list[Record]
         return f"{given}: internal parser error ({type(exc).__name__}: {exc})"
 
 
+def _index_records(
+    index: Index, records: list[Record], progress: Progress | None, *, fresh: bool = False
+) -> None:
+    """Analyse records (in worker processes when it pays) and add them to the index.
+
+    jieba segmentation is nearly all the cost of analysis, and whoosh takes one
+    writer: so analysis runs in parallel, and its plain-data results (token lists from
+    ``prepare_document``) stream into a single writer with a single commit.
+    """
+    from .index import prepare_document
+
+    total = len(records)
+    workers = min(os.cpu_count() or 1, 2) if total >= 4 * _PARALLEL_THRESHOLD else 1
+
+    def prepared() -> Iterator[dict[str, Any]]:
+        if workers > 1:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                results = pool.map(prepare_document, records, chunksize=16)
+                for done, doc in enumerate(results, 1):
+                    yield doc
+                    if progress and (done % 64 == 0 or done == total):
+                        progress("index", done, total)
+        else:
+            for done, record in enumerate(records, 1):
+                yield prepare_document(record)
+                if progress:
+                    progress("index", done, total)
+
+    index.add_prepared(prepared(), replace=not fresh)
+
+
 class Corpus:
     """A corpus home folder: raw files, the record store and the search index.
 
@@ -247,7 +278,7 @@ class Corpus:
         Args:
             paths: files and folders (folders are read recursively).
             columns: column-name overrides for table files (field → column).
-            progress: called after each file.
+            progress: called as files are parsed and records indexed.
             index: also bring the search index up to date (the default).
         """
         report = IngestReport()
@@ -260,7 +291,7 @@ class Corpus:
         with self._writing() as store:
             self._ingest_items(store, items, columns or {}, report, progress, force=False)
             if index:
-                report.indexed = self._update_index(store)
+                report.indexed = self._update_index(store, progress=progress)
         return report
 
     def _ingest_items(
@@ -292,7 +323,7 @@ class Corpus:
                     report.outcomes.append(FileOutcome(item.given, "unchanged"))
                     done += 1
                     if progress:
-                        progress(done, total, item.given)
+                        progress("parse", done, total)
                     continue
             todo.append(parsed)
 
@@ -306,7 +337,7 @@ class Corpus:
                 parsed.records = result
             done += 1
             if progress:
-                progress(done, total, parsed.item.given)
+                progress("parse", done, total)
 
         self._store_parsed(
             store, [p for p in todo if p.error is None], file_columns, report, keep_raw
@@ -449,7 +480,9 @@ class Corpus:
         path = self.layout.index / f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
         return path
 
-    def _update_index(self, store: Store, removed_ids: Iterable[str] = ()) -> int:
+    def _update_index(
+        self, store: Store, removed_ids: Iterable[str] = (), *, progress: Progress | None = None
+    ) -> int:
         """Index every record the index does not have yet; drop removed ones."""
         from .errors import IndexOutdatedError
         from .index import Index
@@ -462,18 +495,20 @@ class Corpus:
             except IndexOutdatedError:
                 log.warning("index at %s was built by another version; rebuilding it", current)
         if index is None:
-            return self._rebuild_index(store)
-        removed = list(removed_ids)
-        if removed:
-            index.delete(removed)
-        records = list(store.records(unindexed_only=True))
-        if records:
-            index.add(records)
-            store.mark_indexed(r.id for r in records)
-        index.close()
+            return self._rebuild_index(store, progress=progress)
+        try:
+            removed = list(removed_ids)
+            if removed:
+                index.delete(removed)
+            records = list(store.records(unindexed_only=True))
+            if records:
+                _index_records(index, records, progress)
+                store.mark_indexed(r.id for r in records)
+        finally:
+            index.close()
         return len(records)
 
-    def _rebuild_index(self, store: Store) -> int:
+    def _rebuild_index(self, store: Store, *, progress: Progress | None = None) -> int:
         """Build a whole new index beside the live one and switch to it atomically."""
         from .index import Index
 
@@ -482,9 +517,12 @@ class Corpus:
         records = list(store.records())
         try:
             if records:
-                index.add(records)
-        finally:
+                _index_records(index, records, progress, fresh=True)
+        except BaseException:
             index.close()
+            shutil.rmtree(generation, ignore_errors=True)  # the live index is untouched
+            raise
+        index.close()
         self._switch_index(generation)
         store.mark_indexed(r.id for r in records)
         return len(records)
@@ -513,9 +551,9 @@ class Corpus:
                 report.removed += 1
             self._ingest_items(store, items, {}, report, progress, force=full, keep_raw=False)
             if full:
-                report.indexed = self._rebuild_index(store)
+                report.indexed = self._rebuild_index(store, progress=progress)
             else:
-                report.indexed = self._update_index(store, removed_ids)
+                report.indexed = self._update_index(store, removed_ids, progress=progress)
         return report
 
     # -- reading ----------------------------------------------------------------------------------

@@ -298,7 +298,8 @@ class Index:
         from whoosh.index import LockError
 
         try:
-            writer = self._ix.writer(timeout=WRITE_TIMEOUT)
+            # A larger RAM buffer means fewer intermediate segments to merge at commit.
+            writer = self._ix.writer(timeout=WRITE_TIMEOUT, limitmb=256)
         except LockError:
             raise StoreBusyError(
                 f"the search index at {self.path} is being written by another process;"
@@ -315,12 +316,17 @@ class Index:
         """Index records, replacing any with the same id. Returns how many were written."""
         return self.add_prepared(prepare_document(r) for r in records)
 
-    def add_prepared(self, documents: Iterable[dict[str, Any]]) -> int:
-        """Index documents made by :func:`prepare_document` (possibly in other processes)."""
+    def add_prepared(self, documents: Iterable[dict[str, Any]], *, replace: bool = True) -> int:
+        """Index documents made by :func:`prepare_document` (possibly in other processes).
+
+        One writer and one commit for the whole iterable. ``replace=False`` skips the
+        look-up for an older copy of each id: only for a new, empty index.
+        """
         count = 0
         with self._writer() as writer:
+            write = writer.update_document if replace else writer.add_document
             for doc in documents:
-                writer.update_document(**doc)
+                write(**doc)
                 count += 1
         return count
 
