@@ -616,6 +616,7 @@ class Corpus:
         limit: int = 10,
         offset: int = 0,
         sort: str = "relevance",
+        translation: str = "structured",
     ) -> SearchResults:
         """Search the corpus.
 
@@ -629,6 +630,9 @@ class Corpus:
             doc_type: only this document type (通知, 意见 …).
             limit, offset: the page of hits.
             sort: "relevance" or "issued" (newest first).
+            translation: how a query is carried into the other language: "structured"
+                (synonym groups of weighted translations, the default), "first" (first
+                sense of each word only) or "none" (search the query as typed).
 
         Returns:
             Hits with snippets, and facet counts over the whole result set.
@@ -648,6 +652,7 @@ class Corpus:
                 limit=limit,
                 offset=offset,
                 sort=sort,
+                translation=translation,
             )
         finally:
             index.close()

@@ -710,6 +710,7 @@ def search(
     limit: int = 10,
     offset: int = 0,
     sort: str = "relevance",
+    translation: str = "structured",  # cross-language search (issue 4) reads this
 ) -> SearchResults:
     """Search the index.
 
