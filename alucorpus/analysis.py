@@ -121,10 +121,16 @@ def _opencc() -> Any:
     return opencc.OpenCC("t2s")
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def to_simplified(text: str) -> str:
     """Traditional → Simplified (OpenCC ``t2s``); Simplified text comes back unchanged."""
     if not _CJK_RE.search(text):
         return text
+    # OpenCC takes UTF-8, which cannot carry lone surrogates (they come from broken
+    # input); U+FFFD keeps the length, so offset maps stay valid.
+    text = _SURROGATE_RE.sub("\ufffd", text)
     return str(_opencc().convert(text))
 
 
@@ -317,6 +323,42 @@ def bigram_tokens(text: str) -> list[TokenSpan]:
     return tokens
 
 
+@lru_cache(maxsize=8192)
+def _nfkc_char(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
+def normalized_text(text: str) -> str:
+    """Exactly ``normalize(text).text``, without building the offset maps (indexing only)."""
+    # Character by character when not NFKC already, exactly as normalize() does.
+    normal = unicodedata.is_normalized("NFKC", text)
+    nfkc = text if normal else "".join(map(_nfkc_char, text))
+    simplified = to_simplified(nfkc)
+    if len(simplified) != len(nfkc):
+        simplified = "".join(
+            converted if len(converted := to_simplified(ch)) == 1 else ch for ch in nfkc
+        )
+    return simplified
+
+
+def bigram_texts(text: str) -> list[str]:
+    """The texts of :func:`bigram_tokens`, without offsets: 3x faster, for indexing.
+
+    >>> bigram_texts("電解鋁，铝")
+    ['电解', '解铝', '铝']
+    """
+    out: list[str] = []
+    for match in _RUN_RE.finditer(normalized_text(text)):
+        if match.lastgroup != "cjk":
+            continue
+        run = match.group()
+        if len(run) == 1:
+            out.append(run)
+        else:
+            out.extend([run[i : i + 2] for i in range(len(run) - 1)])
+    return out
+
+
 def cjk_runs(text: str) -> list[str]:
     """The normalised CJK runs of ``text``, in order."""
     norm = normalize(text).text
@@ -483,6 +525,7 @@ __all__ = [
     "Normalized",
     "TokenSpan",
     "WordTokenizer",
+    "bigram_texts",
     "bigram_tokens",
     "cjk_runs",
     "dictionary_hash",

@@ -45,17 +45,40 @@ def _friendly_errors() -> Iterator[None]:
     try:
         yield
     except AlucorpusError as exc:
-        click.echo(f"alucorpus: error: {exc}", err=True)
+        click.echo(f"alucorpus: error: {_one_line(str(exc))}", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        # The library turns write failures into StorageError; this is the backstop
+        # for a read that fails (a HOME that vanished, a permission): still one line.
+        name = f"{exc.filename}: " if exc.filename is not None else ""
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        click.echo(f"alucorpus: error: {name}{reason[:1].lower()}{reason[1:]}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("alucorpus: interrupted", err=True)
         sys.exit(130)
 
 
-def _corpus(ctx: click.Context) -> Corpus:
+def _one_line(message: str) -> str:
+    """Messages can quote a file's content or a query: keep them on one line."""
+    return " ".join(message.split()) if "\n" in message or "\r" in message else message
+
+
+def _corpus(ctx: click.Context, wait: float | None = None) -> Corpus:
     from .corpus import Corpus
 
-    return Corpus(ctx.obj["home"])
+    return Corpus(ctx.obj["home"], lock_timeout=wait)
+
+
+wait_option = click.option(
+    "--wait",
+    type=click.FloatRange(0),
+    envvar="ALUCORPUS_WAIT",
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another ingest or reindex on the same HOME to finish.",
+)
 
 
 def _progress(verb: str) -> tuple[Callable[[str, int, int], None] | None, Callable[[], None]]:
@@ -212,7 +235,7 @@ def _clip(text: str, width: int = 70) -> str:
 
 def _finish_batch(report: IngestReport) -> None:
     for outcome in report.failed:
-        click.echo(outcome.error or f"{outcome.path}: failed", err=True)
+        click.echo(_one_line(outcome.error or f"{outcome.path}: failed"), err=True)
     click.echo(f"{report.summary()}; {report.indexed} records indexed", err=True)
     if report.failed:
         sys.exit(1)
@@ -221,13 +244,18 @@ def _finish_batch(report: IngestReport) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @column_option
+@wait_option
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], columns: tuple[str, ...]) -> None:
+def ingest(
+    ctx: click.Context, paths: tuple[str, ...], columns: tuple[str, ...], wait: float
+) -> None:
     """Keep PATHS (files or folders) under HOME/raw, parse them and index their records."""
     progress, finish = _progress("ingesting")
     with _friendly_errors():
         try:
-            report = _corpus(ctx).ingest(paths, columns=_parse_columns(columns), progress=progress)
+            report = _corpus(ctx, wait).ingest(
+                paths, columns=_parse_columns(columns), progress=progress
+            )
         finally:
             finish()
     _finish_batch(report)
@@ -239,13 +267,14 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], columns: tuple[str, ...])
     is_flag=True,
     help="Parse every raw file again and rebuild the index beside the live one.",
 )
+@wait_option
 @click.pass_context
-def reindex(ctx: click.Context, full: bool) -> None:
+def reindex(ctx: click.Context, full: bool, wait: float) -> None:
     """Rebuild the records and the index from HOME/raw (only changed files, unless --full)."""
     progress, finish = _progress("reindexing")
     with _friendly_errors():
         try:
-            report = _corpus(ctx).reindex(full=full, progress=progress)
+            report = _corpus(ctx, wait).reindex(full=full, progress=progress)
         finally:
             finish()
     _finish_batch(report)
@@ -333,6 +362,19 @@ def stats(ctx: click.Context, fmt: str) -> None:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--translation",
+    type=click.Choice(["structured", "first", "none"]),
+    default="structured",
+    show_default=True,
+    help="Carry the query into the other language: weighted synonym groups, "
+    "each word's first sense, or not at all.",
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show each query term's translations and weights, and which matched in each hit.",
+)
 @click.pass_context
 def search(
     ctx: click.Context,
@@ -346,8 +388,14 @@ def search(
     page: int,
     sort: str,
     fmt: str,
+    translation: str,
+    explain: bool,
 ) -> None:
-    """Search the corpus. QUERY: words, "phrases", AND/OR/NOT, title: dept: number: year:."""
+    """Search the corpus. QUERY: words, "phrases", AND/OR/NOT, title: dept: number: year:.
+
+    An English query also finds Chinese documents, and a Chinese query English ones,
+    through its translations (see --translation and --explain).
+    """
     with _friendly_errors():
         results = _corpus(ctx).search(
             query,
@@ -359,17 +407,48 @@ def search(
             limit=limit,
             offset=(page - 1) * limit,
             sort=sort,
+            translation=translation,
         )
     click.echo(
-        render_results(results, fmt, offset=(page - 1) * limit, color=sys.stdout.isatty()), nl=False
+        render_results(
+            results,
+            fmt,
+            offset=(page - 1) * limit,
+            color=sys.stdout.isatty(),
+            explain=explain,
+        ),
+        nl=False,
     )
 
 
+def render_explanation(results: SearchResults) -> list[str]:
+    """Lines saying how each query term was translated (``--explain``)."""
+    if not results.explanation:
+        return ["translation: none"]
+    lines = ["translation:"]
+    for term in results.explanation:
+        if term.translations:
+            senses = "; ".join(f"{t.text} ({t.weight:.2f} {t.source})" for t in term.translations)
+        else:
+            senses = "(no translation: searched as typed)"
+        lines.append(f"  {term.term} [{term.lang}] → {senses}")
+    return lines
+
+
 def render_results(
-    results: SearchResults, fmt: str, *, offset: int = 0, color: bool = False
+    results: SearchResults,
+    fmt: str,
+    *,
+    offset: int = 0,
+    color: bool = False,
+    explain: bool = False,
 ) -> str:
-    """Search results as a table, JSON, JSON Lines or CSV."""
-    data = results.to_dict()
+    """Search results as a table, JSON, JSON Lines or CSV.
+
+    ``explain`` adds the query's translations (before the hits) and each hit's matched
+    terms: in the table, and as ``explanation``/``matched_terms`` keys in JSON.
+    """
+    data = results.to_dict(explain=explain)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "jsonl":
@@ -406,7 +485,8 @@ def render_results(
                 ]
             )
         return out.getvalue()
-    lines = [f"{results.total} documents match {results.query!r}"]
+    lines = render_explanation(results) if explain else []
+    lines.append(f"{results.total} documents match {results.query!r}")
     for rank, hit in enumerate(results.hits, offset + 1):
         head = "  ".join(
             part
@@ -422,6 +502,8 @@ def render_results(
         lines.append(f"{head}\n     {title}   [{hit.id[:8]}]")
         for snippet in hit.snippets[:2]:
             lines.append("     " + _highlight(snippet.text, snippet.highlights, color))
+        if explain:
+            lines.append("     matched: " + (", ".join(hit.matched_terms) or "-"))
     return "\n".join(lines) + "\n"
 
 
@@ -438,3 +520,282 @@ def _highlight(text: str, spans: tuple[tuple[int, int], ...], color: bool) -> st
         position = end
     out.append(text[position:])
     return " ".join("".join(out).split())
+
+
+# -- researcher tools: export, kwic, trend, cites, cited-by, graph -----------------------------
+
+
+def _filter_options(command: F) -> F:
+    """--dept, --since, --until and --type, as for search."""
+    for option in reversed(
+        (
+            click.option(
+                "--dept",
+                "departments",
+                multiple=True,
+                help="Only documents issued by this department (repeatable).",
+            ),
+            click.option("--since", help="Issued on or after (YYYY, YYYY-MM or YYYY-MM-DD)."),
+            click.option("--until", help="Issued on or before (YYYY, YYYY-MM or YYYY-MM-DD)."),
+            click.option("--type", "doc_type", help="Only this document type (通知, 意见 …)."),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+_match_option = click.option(
+    "--match",
+    type=click.Choice(["words", "chars"]),
+    default="words",
+    show_default=True,
+    help="words: the term's words in order, as search matches them; "
+    "chars: its characters anywhere (also inside longer words).",
+)
+_text_lang_option = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), help="Only text in this language."
+)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="csv is UTF-8 with a byte-order mark (Excel opens it cleanly); parquet needs pyarrow.",
+)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File.")
+@click.option("--text", is_flag=True, help="Add a text column with each document's body.")
+@_filter_options
+@click.pass_context
+def export(
+    ctx: click.Context,
+    query: str | None,
+    fmt: str,
+    output: str,
+    text: bool,
+    departments: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    doc_type: str | None,
+) -> None:
+    """Write every document, or every hit of QUERY, as a table (CSV, JSON Lines, Parquet)."""
+    from .tables import columns_of, write_rows
+
+    if query is None and (departments or since or until or doc_type):
+        raise click.UsageError("--dept, --since, --until and --type filter the hits of a QUERY")
+    options: dict[str, Any] = {}
+    if query is not None:
+        options = {
+            "departments": departments or None,
+            "since": since,
+            "until": until,
+            "doc_type": doc_type,
+        }
+    with _friendly_errors():
+        if fmt == "parquet":
+            from .tables import require
+
+            require("pyarrow", "parquet")  # before the search, not after
+        rows = _corpus(ctx).table_rows(query, text=text, **options)
+        count = write_rows(rows, columns_of(rows, hits=query is not None, text=text), output, fmt)
+    click.echo(
+        f"wrote {count} {'hits' if query is not None else 'documents'} to {output}", err=True
+    )
+
+
+@main.command()
+@click.argument("term")
+@click.option(
+    "--width",
+    type=click.IntRange(1, 200),
+    default=30,
+    show_default=True,
+    help="Columns of context on each side (a Chinese character takes two).",
+)
+@_text_lang_option
+@_match_option
+@_filter_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True
+)
+@click.pass_context
+def kwic(
+    ctx: click.Context,
+    term: str,
+    width: int,
+    lang: str | None,
+    match: str,
+    departments: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    doc_type: str | None,
+    fmt: str,
+) -> None:
+    """Every occurrence of TERM in context: number, date, paragraph, left | term | right."""
+    with _friendly_errors():
+        result = _corpus(ctx).kwic(
+            term,
+            width=width,
+            match=match,
+            lang=lang,
+            departments=departments or None,
+            since=since,
+            until=until,
+            doc_type=doc_type,
+        )
+    if fmt == "jsonl":
+        for line in result.lines:
+            click.echo(json.dumps(line.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(result.render(), nl=False)
+    click.echo(
+        f"{len(result.lines)} occurrences of {term!r} in {result.documents} documents", err=True
+    )
+
+
+@main.command()
+@click.argument("terms", nargs=-1, required=True)
+@click.option(
+    "--by", type=click.Choice(["year", "month"]), default="year", show_default=True, help="Period."
+)
+@click.option(
+    "--normalize",
+    is_flag=True,
+    help="Divide by the number of documents the corpus has for the period.",
+)
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False),
+    help="Also draw a line chart to this file (.png, .svg, .pdf); needs alucorpus[plot].",
+)
+@click.option("--font", help="CJK font for --plot: a family name or a font file.")
+@_text_lang_option
+@_match_option
+@_filter_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True
+)
+@click.pass_context
+def trend(
+    ctx: click.Context,
+    terms: tuple[str, ...],
+    by: str,
+    normalize: bool,
+    plot: str | None,
+    font: str | None,
+    lang: str | None,
+    match: str,
+    departments: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    doc_type: str | None,
+    fmt: str,
+) -> None:
+    """Documents mentioning each of TERMS, and occurrences, per year or month."""
+    with _friendly_errors():
+        result = _corpus(ctx).trend(
+            terms,
+            by=by,
+            match=match,
+            lang=lang,
+            departments=departments or None,
+            since=since,
+            until=until,
+            doc_type=doc_type,
+        )
+        if plot:
+            result.plot(plot, normalize=normalize, font=font)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        rows = [row.to_dict() for row in result.rows]
+        writer.writerow(list(rows[0]) if rows else ["period", "term"])
+        writer.writerows([list(row.values()) for row in rows])
+        click.echo(out.getvalue(), nl=False)
+    else:
+        click.echo(result.render(normalize=normalize), nl=False)
+    if plot:
+        click.echo(f"wrote chart to {plot}", err=True)
+
+
+def _link_lines(rows: list[tuple[str, ...]]) -> str:
+    """Columns aligned by display width (CJK characters take two columns), last one free."""
+    from .kwic import display_width, pad
+
+    if not rows:
+        return ""
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return "".join(
+        "  ".join([*(pad(cell, w) for cell, w in zip(row, widths, strict=False)), row[-1]]).rstrip()
+        + "\n"
+        for row in rows
+    )
+
+
+def _summary(links: list[Any]) -> str:
+    inside = sum(1 for link in links if link.kind != "external")
+    return f"{len(links)} links ({inside} in the corpus, {len(links) - inside} external)"
+
+
+@main.command()
+@click.argument("record_id")
+@click.pass_context
+def cites(ctx: click.Context, record_id: str) -> None:
+    """Documents that RECORD_ID cites: relation, where it resolves, number, 《title》."""
+    with _friendly_errors():
+        links = _corpus(ctx).cites(record_id)
+    rows = []
+    for link in links:
+        if link.kind == "attachment":
+            where = f"attachment {link.attachment}"
+        else:
+            where = link.target or "external"
+        rows.append(
+            (link.relation, where, link.number or "-", f"《{link.title}》" if link.title else "")
+        )
+    click.echo(_link_lines(rows), nl=False)
+    click.echo(_summary(links), err=True)
+
+
+@main.command("cited-by")
+@click.argument("record_id")
+@click.pass_context
+def cited_by(ctx: click.Context, record_id: str) -> None:
+    """Documents in the corpus that cite RECORD_ID: relation, citing id, number, date, title."""
+    with _friendly_errors():
+        links = _corpus(ctx).cited_by(record_id)
+    rows = [
+        (
+            link.relation,
+            link.source,
+            link.source_number or "-",
+            link.source_date or "----------",
+            link.source_title,
+        )
+        for link in links
+    ]
+    click.echo(_link_lines(rows), nl=False)
+    click.echo(f"cited by {len(links)} links", err=True)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "csv"]),
+    default="graphml",
+    show_default=True,
+    help="graphml: nodes and edges (Gephi, Cytoscape, networkx); csv: the edge list.",
+)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File.")
+@click.pass_context
+def graph(ctx: click.Context, fmt: str, output: str) -> None:
+    """Export the citation graph of the whole corpus (documents, attachments, external)."""
+    with _friendly_errors():
+        result = _corpus(ctx).graph()
+        edges = result.write(output, fmt)
+    click.echo(f"wrote {len(result.nodes)} nodes and {edges} edges to {output}", err=True)

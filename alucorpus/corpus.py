@@ -15,7 +15,10 @@ import fcntl
 import logging
 import os
 import shutil
+import signal
+import sqlite3
 import tempfile
+import threading
 import time
 import uuid
 from collections import Counter
@@ -26,14 +29,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .config import Layout, resolve_home
-from .errors import AlucorpusError, ParseError, RecordNotFoundError, StoreBusyError
-from .ingest import ParseOptions, merge_bilingual, parse_bytes
+from .errors import (
+    AlucorpusError,
+    ParseError,
+    RecordNotFoundError,
+    StorageError,
+    StoreBusyError,
+)
+from .ingest import ParseOptions, merge_bilingual, parse_bytes, read_input_bytes
 from .records import Record
 from .store import Store, pair_key
 
 if TYPE_CHECKING:
+    from .citations import CitationGraph, Link
     from .index import Index
+    from .kwic import Concordance
     from .search import SearchResults
+    from .trends import Trend
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +54,75 @@ Progress = Callable[[str, int, int], None]
 
 # Below this many files a process pool costs more to start than it saves.
 _PARALLEL_THRESHOLD = 8
+
+#: Tests set this to a crash point's name to SIGKILL the process there (see _crash_point).
+CRASH_ENV = "ALUCORPUS_TEST_CRASH_AT"
+
+#: Environment variable for the writer's lock timeout in seconds (the CLI's --wait).
+WAIT_ENV = "ALUCORPUS_WAIT"
+
+# Name prefixes of temporary files a killed writer can leave behind.
+_INCOMING_PREFIX = ".incoming-"
+_POINTER_TMP_PREFIX = ".CURRENT."
+
+
+def _crash_point(name: str) -> None:
+    """Die here, as a power cut or the OOM killer would, when a test asks for it.
+
+    The crash-safety tests run real ``alucorpus`` processes with ``$ALUCORPUS_TEST_CRASH_AT``
+    naming one of: after-raw, mid-store, after-store, mid-index, before-switch,
+    after-switch. One environment look-up per call, at a handful of places per batch.
+    """
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Process-pool initializer: a worker ends when the process that started it dies.
+
+    A worker left behind by a killed ``ingest`` would wait for work forever, and, being
+    forked, it holds copies of the parent's lock files: the next writer would then wait
+    for a lock nobody releases. Linux kills the worker with its parent (PR_SET_PDEATHSIG);
+    elsewhere a watcher thread notices the new parent and exits.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        if libc.prctl(pr_set_pdeathsig, signal.SIGKILL) != 0:
+            raise OSError(ctypes.get_errno(), "prctl failed")
+    except (OSError, AttributeError):
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool whose workers do not outlive this process."""
+    return ProcessPoolExecutor(
+        max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
+    )
+
+
+def storage_message(exc: OSError | sqlite3.Error, where: Path) -> str:
+    """One line for a failed write: the file, then what went wrong, in lower case.
+
+    >>> storage_message(OSError(28, "No space left on device", "/d/x"), Path("/d"))
+    '/d/x: no space left on device'
+    """
+    if isinstance(exc, OSError):
+        name = os.fsdecode(exc.filename) if exc.filename is not None else str(where)
+        reason = exc.strerror or str(exc) or type(exc).__name__
+    else:
+        name, reason = str(where), str(exc) or type(exc).__name__
+    return f"{name}: {reason[:1].lower()}{reason[1:]}"
 
 
 @dataclass(frozen=True)
@@ -102,7 +183,7 @@ def iter_input_files(paths: Iterable[str], raw_root: Path) -> Iterator[_Input | 
     files are skipped inside folders; symbolic links to folders are not followed,
     so a link loop cannot trap the walk.
     """
-    raw_root_real = raw_root.resolve()
+    raw_root_real = Path(os.path.realpath(raw_root))
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -113,28 +194,66 @@ def iter_input_files(paths: Iterable[str], raw_root: Path) -> Iterator[_Input | 
                         continue
                     file_path = Path(folder) / name
                     rel = file_path.relative_to(path).as_posix()
-                    yield _Input(
+                    yield _input_or_failure(
                         str(file_path),
                         file_path,
-                        _raw_path(file_path, raw_root_real, f"{_folder_name(path)}/{rel}"),
+                        raw_root_real,
+                        f"{_folder_name(path)}/{rel}",
                     )
         elif path.exists() or path.is_symlink():
-            yield _Input(given, path, _raw_path(path, raw_root_real, path.name))
+            # Keep the parent folder's name: files given one by one from different
+            # folders often share a name (the two language sides of a Taiwan law do).
+            parent = Path(os.path.realpath(path)).parent.name or "input"
+            yield _input_or_failure(given, path, raw_root_real, f"{parent}/{path.name}")
         else:
-            yield FileOutcome(given, "failed", error="no such file or folder")
+            yield FileOutcome(given, "failed", error=f"{given}: no such file or folder")
+
+
+def _input_or_failure(
+    given: str, path: Path, raw_root_real: Path, default: str
+) -> _Input | FileOutcome:
+    """An input file, or a failed outcome for a name alucorpus cannot keep."""
+    if not _is_utf8(given):
+        # A name in a legacy encoding (bytes that are not UTF-8) cannot be stored as
+        # text, so it is refused with the name shown with its bad bytes escaped.
+        shown = os.fsencode(given).decode("utf-8", "backslashreplace")
+        return FileOutcome(
+            shown,
+            "failed",
+            error=f"{shown}: file name is not valid UTF-8; rename the file and ingest it again",
+        )
+    return _Input(given, path, _raw_path(path, raw_root_real, default))
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _folder_name(path: Path) -> str:
-    name = path.resolve().name
+    name = Path(os.path.realpath(path)).name
     return name or "input"
 
 
 def _raw_path(path: Path, raw_root_real: Path, default: str) -> str:
     """Where a file is kept under HOME/raw: where it already is, if it is already there."""
+    # os.path.realpath, unlike Path.resolve, does not raise on a symbolic-link loop.
     try:
-        return path.resolve().relative_to(raw_root_real).as_posix()
+        return Path(os.path.realpath(path)).relative_to(raw_root_real).as_posix()
     except (ValueError, OSError):
         return default
+
+
+def _read_failure(given: str, exc: OSError | ParseError) -> str:
+    """One line naming the file for an input that could not be read."""
+    if isinstance(exc, ParseError):
+        message = str(exc)
+        return message if message.startswith(given) else f"{given}: {message}"
+    reason = exc.strerror or str(exc)
+    return f"{given}: cannot read ({reason[:1].lower()}{reason[1:]})"
 
 
 def _parse_one(given: str, data: bytes, columns: dict[str, str]) -> list[Record] | str:
@@ -153,34 +272,69 @@ def _parse_one(given: str, data: bytes, columns: dict[str, str]) -> list[Record]
 
 
 def _index_records(
-    index: Index, records: list[Record], progress: Progress | None, *, fresh: bool = False
+    index: Index,
+    records: list[Record],
+    progress: Progress | None,
+    *,
+    fresh: bool = False,
+    delete_ids: Iterable[str] = (),
+    cache_path: Path | None = None,
 ) -> None:
     """Analyse records (in worker processes when it pays) and add them to the index.
 
     jieba segmentation is nearly all the cost of analysis, and whoosh takes one
     writer: so analysis runs in parallel, and its plain-data results (token lists from
-    ``prepare_document``) stream into a single writer with a single commit.
+    ``prepare_document``) stream into a single writer with a single commit. A new
+    index (``fresh``) is built by :mod:`alucorpus.bulkindex` instead: each worker
+    also writes its own segment, and word tokens come from the segmentation cache
+    at ``cache_path`` (see :mod:`alucorpus.segcache`).
     """
     from .index import prepare_document
 
     total = len(records)
     workers = min(os.cpu_count() or 1, 2) if total >= 4 * _PARALLEL_THRESHOLD else 1
+    if fresh and not list(delete_ids):
+        from .bulkindex import build_parallel
+
+        build_parallel(
+            index,
+            records,
+            workers=workers,
+            cache_path=cache_path,
+            progress=(lambda done, n: progress("index", done, n)) if progress else None,
+            checkpoint=lambda: _crash_point("mid-index"),
+        )
+        return
 
     def prepared() -> Iterator[dict[str, Any]]:
         if workers > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with _pool(workers) as pool:
                 results = pool.map(prepare_document, records, chunksize=16)
                 for done, doc in enumerate(results, 1):
                     yield doc
+                    if done == half:
+                        _crash_point("mid-index")
                     if progress and (done % 64 == 0 or done == total):
                         progress("index", done, total)
         else:
             for done, record in enumerate(records, 1):
                 yield prepare_document(record)
+                if done == half:
+                    _crash_point("mid-index")
                 if progress:
                     progress("index", done, total)
 
-    index.add_prepared(prepared(), replace=not fresh)
+    # Half the documents are in the open writer, none committed: the mid-index test.
+    half = max(1, total // 2)
+    index.add_prepared(prepared(), replace=not fresh, delete_ids=delete_ids)
+
+
+def _default_wait() -> float:
+    """``$ALUCORPUS_WAIT`` seconds when set and valid, else 60."""
+    try:
+        return max(0.0, float(os.environ.get(WAIT_ENV) or 60.0))
+    except ValueError:
+        return 60.0
 
 
 class Corpus:
@@ -188,13 +342,16 @@ class Corpus:
 
     Args:
         home: the folder; default ``$ALUCORPUS_HOME``, else ``./data``.
-        lock_timeout: how long a writer waits for another writer, in seconds.
+        lock_timeout: how long a writer waits for another writer, in seconds;
+            default ``$ALUCORPUS_WAIT``, else 60.
     """
 
-    def __init__(self, home: str | os.PathLike[str] | None = None, *, lock_timeout: float = 60.0):
+    def __init__(
+        self, home: str | os.PathLike[str] | None = None, *, lock_timeout: float | None = None
+    ):
         self.layout = Layout(resolve_home(home))
         self.home = self.layout.home
-        self.lock_timeout = lock_timeout
+        self.lock_timeout = _default_wait() if lock_timeout is None else lock_timeout
 
     # -- reading files without a corpus ---------------------------------------------------------
 
@@ -210,12 +367,12 @@ class Corpus:
         parsed: list[tuple[str, list[Record] | str]] = []
         for item in iter_input_files(paths, Path(os.devnull)):
             if isinstance(item, FileOutcome):
-                parsed.append((item.path, f"{item.path}: {item.error}"))
+                parsed.append((item.path, item.error or f"{item.path}: failed"))
                 continue
             try:
-                data = item.real.read_bytes()
-            except OSError as exc:
-                parsed.append((item.given, f"{item.given}: cannot read ({exc.strerror})"))
+                data = read_input_bytes(item.real)
+            except (OSError, ParseError) as exc:
+                parsed.append((item.given, _read_failure(item.given, exc)))
                 continue
             parsed.append((item.given, _parse_one(item.given, data, columns or {})))
         merged = merge_bilingual([r for _, rs in parsed if not isinstance(rs, str) for r in rs])
@@ -239,9 +396,20 @@ class Corpus:
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Store]:
-        """Hold the corpus's write lock (one writer at a time) and open the store."""
-        self.home.mkdir(parents=True, exist_ok=True)
-        with open(self.layout.lock, "a+") as lock:
+        """Hold the corpus's write lock (one writer at a time) and open the store.
+
+        The lock is an ``flock`` on HOME/.write.lock: the kernel releases it when its
+        holder dies, so a killed writer never leaves a lock behind. Once the lock is
+        held, whatever a killed writer left half-done is cleared away (see
+        :meth:`_recover`). A failed write (disk full, read-only folder) becomes one
+        :class:`StorageError` line; SQLite has rolled its transaction back by then.
+        """
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+            lock = open(self.layout.lock, "a+")  # noqa: SIM115 - held across the yield
+        except OSError as exc:
+            raise StorageError(storage_message(exc, self.home)) from None
+        with lock:
             deadline = time.monotonic() + self.lock_timeout
             while True:
                 try:
@@ -251,15 +419,55 @@ class Corpus:
                     if time.monotonic() >= deadline:
                         raise StoreBusyError(
                             f"{self.home}: another alucorpus process is writing here; "
-                            f"waited {self.lock_timeout:g} s. Try again when it has finished."
+                            f"waited {self.lock_timeout:g} s. Try again when it has "
+                            f"finished, or wait longer with --wait SECONDS."
                         ) from None
                     time.sleep(0.2)
-            store = Store(self.layout.store)
             try:
-                yield store
+                self._recover()
+                store = Store(self.layout.store)
+                try:
+                    yield store
+                finally:
+                    store.close()
+            except OSError as exc:
+                raise StorageError(storage_message(exc, self.home)) from None
+            except sqlite3.Error as exc:
+                raise StorageError(storage_message(exc, self.layout.store)) from None
             finally:
-                store.close()
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _recover(self) -> None:
+        """Clear what a killed writer left behind (called with the write lock held).
+
+        Nothing here holds data: SQLite rolled back any open transaction by itself, a
+        raw file is either complete under its name or an ``.incoming-*`` temporary,
+        an index generation that never became CURRENT was never searched, and whoosh
+        segment files that no commit refers to were never visible.
+        """
+        from .index import Index
+
+        raw = self.layout.raw
+        if raw.is_dir():
+            for folder, _dirs, files in os.walk(raw):
+                for name in files:
+                    if name.startswith(_INCOMING_PREFIX):
+                        with contextlib.suppress(OSError):
+                            os.unlink(os.path.join(folder, name))
+        index_root = self.layout.index
+        if not index_root.is_dir():
+            return
+        current = self._current_index_dir()
+        for entry in index_root.iterdir():
+            if entry.name.startswith(_POINTER_TMP_PREFIX):
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+            elif entry.is_dir() and entry.name.startswith("gen-") and entry != current:
+                # A generation that never became live (a rebuild killed before its
+                # switch) or one a killed switch did not get to remove.
+                shutil.rmtree(entry, ignore_errors=True)
+        if current is not None:
+            Index.clean_orphans(current)
 
     def ingest(
         self,
@@ -312,9 +520,9 @@ class Corpus:
         for item in items:
             parsed = _Parsed(item)
             try:
-                parsed.data = item.real.read_bytes()
-            except OSError as exc:
-                parsed.error = f"{item.given}: cannot read ({exc.strerror or exc})"
+                parsed.data = read_input_bytes(item.real)
+            except (OSError, ParseError) as exc:
+                parsed.error = _read_failure(item.given, exc)
             if parsed.error is None:
                 from .records import sha256_hex
 
@@ -354,7 +562,7 @@ class Corpus:
         ]
         workers = min(os.cpu_count() or 1, 2 if len(jobs) >= _PARALLEL_THRESHOLD else 1)
         if workers > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with _pool(workers) as pool:
                 results = iter(pool.map(_parse_one, *zip(*jobs, strict=True), chunksize=4))
                 for parsed in todo:
                     yield parsed.error if parsed.error is not None else next(results)
@@ -409,10 +617,14 @@ class Corpus:
                 ]
                 extra_paths[raw_path][joint.id] = [p for p in all_paths if p != raw_path]
 
-        for p in parsed:
+        for number, p in enumerate(parsed):
             raw_path = p.item.raw_path
             if keep_raw:
                 self._keep_raw(p.item, p.data)
+                if number == 0:
+                    _crash_point("after-raw")
+            if number == len(parsed) // 2 and number:
+                _crash_point("mid-store")
             previous = store.file_hash(raw_path)
             store.replace_file(
                 raw_path,
@@ -441,7 +653,7 @@ class Corpus:
             if target.exists() and target.resolve() == item.real.resolve():
                 return
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_INCOMING_PREFIX)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -466,11 +678,24 @@ class Corpus:
         return path if name and path.is_dir() else None
 
     def _switch_index(self, generation: Path) -> None:
-        """Make ``generation`` the live index in one atomic rename, then drop older ones."""
+        """Make ``generation`` the live index in one atomic rename, then drop older ones.
+
+        A search that read CURRENT a moment before keeps the files it has open (POSIX
+        unlink semantics); one that had not opened them yet reads CURRENT again
+        (:meth:`open_index`, :meth:`search`).
+        """
         pointer = self.layout.index / "CURRENT"
-        tmp = self.layout.index / f".CURRENT.{uuid.uuid4().hex}"
-        tmp.write_text(generation.name, encoding="utf-8")
-        os.replace(tmp, pointer)
+        tmp = self.layout.index / f"{_POINTER_TMP_PREFIX}{uuid.uuid4().hex}"
+        try:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                handle.write(generation.name)
+                handle.flush()
+                os.fsync(handle.fileno())  # the pointer must never name a half-written file
+            os.replace(tmp, pointer)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
         for other in self.layout.index.iterdir():
             if other.is_dir() and other.name.startswith("gen-") and other != generation:
                 shutil.rmtree(other, ignore_errors=True)
@@ -496,14 +721,16 @@ class Corpus:
                 log.warning("index at %s was built by another version; rebuilding it", current)
         if index is None:
             return self._rebuild_index(store, progress=progress)
+        _crash_point("after-store")
         try:
-            removed = list(removed_ids)
-            if removed:
-                index.delete(removed)
+            # Deletions and additions go into one whoosh commit; the queue of deletions
+            # is cleared only after it, so a crash in between repeats them harmlessly.
+            deletes = sorted(set(store.pending_deletes()) | set(removed_ids))
             records = list(store.records(unindexed_only=True))
-            if records:
-                _index_records(index, records, progress)
+            if records or deletes:
+                _index_records(index, records, progress, delete_ids=deletes)
                 store.mark_indexed(r.id for r in records)
+                store.clear_deletes(deletes)
         finally:
             index.close()
         return len(records)
@@ -512,19 +739,31 @@ class Corpus:
         """Build a whole new index beside the live one and switch to it atomically."""
         from .index import Index
 
+        _crash_point("after-store")
         generation = self._new_generation()
-        index = Index.create(generation)
-        records = list(store.records())
         try:
-            if records:
-                _index_records(index, records, progress, fresh=True)
+            index = Index.create(generation)
+            records = list(store.records())
+            try:
+                if records:
+                    _index_records(
+                        index,
+                        records,
+                        progress,
+                        fresh=True,
+                        cache_path=self.layout.cache / "segments.sqlite3",
+                    )
+            finally:
+                index.close()
+            _crash_point("before-switch")
+            self._switch_index(generation)
         except BaseException:
-            index.close()
             shutil.rmtree(generation, ignore_errors=True)  # the live index is untouched
             raise
-        index.close()
-        self._switch_index(generation)
+        _crash_point("after-switch")
+        # The new generation was built from the store as it is: nothing to delete.
         store.mark_indexed(r.id for r in records)
+        store.clear_deletes()
         return len(records)
 
     def reindex(self, *, full: bool = False, progress: Progress | None = None) -> IngestReport:
@@ -563,7 +802,10 @@ class Corpus:
             raise AlucorpusError(
                 f"{self.home}: no corpus here yet. Run `alucorpus ingest PATH` first."
             )
-        return Store(self.layout.store)
+        try:
+            return Store(self.layout.store, readonly=True)
+        except sqlite3.Error as exc:
+            raise StorageError(storage_message(exc, self.layout.store)) from None
 
     def get(self, record_id: str) -> Record:
         """The record with this id (a unique prefix of it is enough)."""
@@ -594,15 +836,24 @@ class Corpus:
 
     def open_index(self) -> Index:
         """The live search index, for reading."""
+        from .errors import IndexOutdatedError
         from .index import Index
 
-        current = self._current_index_dir()
-        if current is None:
-            raise AlucorpusError(
-                f"{self.home}: no search index yet. "
-                "Run `alucorpus ingest PATH` or `alucorpus reindex`."
-            )
-        return Index.open(current)
+        for attempt in range(3):
+            current = self._current_index_dir()
+            if current is None:
+                raise AlucorpusError(
+                    f"{self.home}: no search index yet. "
+                    "Run `alucorpus ingest PATH` or `alucorpus reindex`."
+                )
+            try:
+                return Index.open(current)
+            except IndexOutdatedError:
+                # A rebuild may have switched CURRENT and removed this generation
+                # between our reading the pointer and opening it: read it again.
+                if attempt == 2 or self._current_index_dir() == current:
+                    raise
+        raise AssertionError("unreachable")
 
     def search(
         self,
@@ -639,23 +890,36 @@ class Corpus:
         """
         from .search import search as run_search
 
-        index = self.open_index()
-        try:
-            return run_search(
-                index,
-                query,
-                lang=lang,
-                departments=list(departments) if departments else None,
-                since=since,
-                until=until,
-                doc_type=doc_type,
-                limit=limit,
-                offset=offset,
-                sort=sort,
-                translation=translation,
-            )
-        finally:
-            index.close()
+        for attempt in range(3):
+            index = self.open_index()
+            opened = index.path
+            try:
+                return run_search(
+                    index,
+                    query,
+                    lang=lang,
+                    departments=list(departments) if departments else None,
+                    since=since,
+                    until=until,
+                    doc_type=doc_type,
+                    limit=limit,
+                    offset=offset,
+                    sort=sort,
+                    translation=translation,
+                    cache_dir=self.layout.cache,
+                )
+            except AlucorpusError:
+                raise  # a malformed query, a bad filter: the user's to fix
+            except Exception as exc:
+                # A writer's commit merged away a segment file this reader was about
+                # to open, or a rebuild replaced the generation: open it again.
+                moved = isinstance(exc, FileNotFoundError) or self._current_index_dir() != opened
+                if attempt == 2 or not moved:
+                    raise
+                log.debug("index changed while reading it; retrying", exc_info=True)
+            finally:
+                index.close()
+        raise AssertionError("unreachable")
 
     def stats(self) -> dict[str, Any]:
         """Documents by language, format, department and year; index size in bytes."""
@@ -685,3 +949,145 @@ class Corpus:
             "by_year": dict(sorted(by_year.items())),
             "index_bytes": index_bytes,
         }
+
+    # -- researcher tools (tables, concordance, trends, citations) ---------------------------------
+
+    def _filter(
+        self,
+        departments: Iterable[str] | None,
+        since: str | None,
+        until: str | None,
+        doc_type: str | None,
+    ) -> Any:
+        """The index filter for the researcher tools' department, date and type options."""
+        from .search import build_filter
+
+        return build_filter(
+            departments=list(departments) if departments else None,
+            since=since,
+            until=until,
+            doc_type=doc_type,
+        )
+
+    def to_frame(
+        self,
+        query: str | None = None,
+        *,
+        text: bool = False,
+        **search_options: Any,
+    ) -> Any:
+        """A pandas DataFrame: one row per document, or per hit (every hit) when a query is given.
+
+        Args:
+            query: a search query; None for every document in the corpus.
+            text: add a ``text`` column with each document's body.
+            search_options: passed to :meth:`search` (lang, departments, since, until …).
+
+        Raises:
+            MissingExtraError: pandas is not installed (``pip install 'alucorpus[tables]'``).
+        """
+        from .tables import columns_of, frame, require
+
+        require("pandas", "tables")  # fail before the (slow) search, not after
+        rows = self.table_rows(query, text=text, **search_options)
+        return frame(rows, columns_of(rows, hits=query is not None, text=text))
+
+    def table_rows(
+        self, query: str | None = None, *, text: bool = False, **search_options: Any
+    ) -> list[dict[str, Any]]:
+        """The rows of :meth:`to_frame` and ``alucorpus export`` as plain dicts."""
+        from .tables import record_row, result_rows
+
+        if query is None:
+            return [record_row(r, text=text) for r in self.records()]
+        search_options.pop("limit", None)
+        search_options.pop("offset", None)
+        total = self.search(query, limit=0, **search_options).total
+        results = self.search(query, limit=max(total, 1), **search_options)
+        wanted = {hit.id for hit in results.hits}
+        records = {r.id: r for r in self.records() if r.id in wanted}
+        return result_rows(results, records, text=text)
+
+    def kwic(
+        self,
+        term: str,
+        *,
+        width: int = 30,
+        match: str = "words",
+        lang: str | None = None,
+        departments: Iterable[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        doc_type: str | None = None,
+    ) -> Concordance:
+        """Every occurrence of a term with its context (a concordance).
+
+        Args:
+            term: a word or phrase, Chinese (either script) or English.
+            width: display columns of context on each side.
+            match: "words" (token sequence, as search) or "chars" (substring).
+            lang: only text in this language ("zh" or "en").
+            departments, since, until, doc_type: as for :meth:`search`.
+
+        >>> Corpus("data").kwic("电解铝").render()  # doctest: +SKIP
+        """
+        from .kwic import concordance
+
+        index = self.open_index()
+        try:
+            return concordance(
+                index,
+                term,
+                width=width,
+                match=match,
+                lang=lang,
+                filter_query=self._filter(departments, since, until, doc_type),
+            )
+        finally:
+            index.close()
+
+    def trend(
+        self,
+        terms: Iterable[str],
+        *,
+        by: str = "year",
+        match: str = "words",
+        lang: str | None = None,
+        departments: Iterable[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        doc_type: str | None = None,
+    ) -> Trend:
+        """Documents and occurrences of each term per year or month (see alucorpus.trends)."""
+        from .trends import trend
+
+        index = self.open_index()
+        try:
+            return trend(
+                index,
+                list(terms),
+                by=by,
+                match=match,
+                lang=lang,
+                filter_query=self._filter(departments, since, until, doc_type),
+            )
+        finally:
+            index.close()
+
+    def graph(self) -> CitationGraph:
+        """The citation graph of the whole corpus (see :mod:`alucorpus.citations`)."""
+        from .citations import build_graph
+
+        return build_graph(self.records())
+
+    def cites(self, record_id: str) -> list[Link]:
+        """The documents a record cites, implements, amends or issues, resolved where possible."""
+        from .citations import Resolver, links_of
+
+        record = self.get(record_id)
+        return links_of(record, Resolver.from_records(self.records()))
+
+    def cited_by(self, record_id: str) -> list[Link]:
+        """The links from other records in the corpus to this one."""
+        record = self.get(record_id)
+        return self.graph().cited_by(record.id)

@@ -33,3 +33,7 @@ class QueryError(AlucorpusError):
 
 class StoreBusyError(AlucorpusError):
     """Another process holds the corpus for writing and did not release it in time."""
+
+
+class StorageError(AlucorpusError):
+    """The corpus home could not be written: disk full, read-only, or not a folder."""

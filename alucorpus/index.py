@@ -28,7 +28,7 @@ from .analysis import (
     BigramTokenizer,
     DocNumberTokenizer,
     WordTokenizer,
-    bigram_tokens,
+    bigram_texts,
     dictionary_hash,
     doc_number_tokens,
     normalize_text,
@@ -162,22 +162,33 @@ def canonical_departments(names: Iterable[str]) -> list[str]:
     return list(out)
 
 
-def prepare_document(record: Record) -> dict[str, Any]:
+def prepare_document(
+    record: Record, *, words: tuple[list[str], list[str], list[str]] | None = None
+) -> dict[str, Any]:
     """Field values for whoosh, with all text already analysed (the expensive part).
 
     Text fields are lists of token strings, which whoosh indexes as pre-analysed
     tokens with positions 0, 1, 2 …; the result is plain data, picklable, so this
     function can run in a process pool (each worker loads jieba once).
+
+    ``words``: the (title, title_en, body) word tokens when already known (from the
+    segmentation cache, :mod:`alucorpus.segcache`); computed here otherwise.
     """
     parts = segments(record)
     body_texts = [text for _, _, text in parts]
+    if words is None:
+        words = (
+            [t.text for t in word_tokens(record.title)],
+            [t.text for t in word_tokens(record.title_en)],
+            [t.text for text in body_texts for t in word_tokens(text)],
+        )
     doc: dict[str, Any] = {
         "id": record.id,
-        "title": [t.text for t in word_tokens(record.title)],
-        "title_bigram": [t.text for t in bigram_tokens(record.title)],
-        "title_en": [t.text for t in word_tokens(record.title_en)],
-        "body": [t.text for text in body_texts for t in word_tokens(text)],
-        "body_bigram": [t.text for text in body_texts for t in bigram_tokens(text)],
+        "title": words[0],
+        "title_bigram": bigram_texts(record.title),
+        "title_en": words[1],
+        "body": words[2],
+        "body_bigram": [t for text in body_texts for t in bigram_texts(text)],
         "doc_number": doc_number_tokens(record.doc_number) if record.doc_number else [],
         "departments": canonical_departments(record.departments),
         "departments_en": [d.lower() for d in record.departments_en if d],
@@ -280,6 +291,24 @@ class Index:
             ) from None
         return cls(path, ix)
 
+    @staticmethod
+    def clean_orphans(path: str | Path) -> None:
+        """Remove files in ``path`` that no commit refers to (best effort).
+
+        A writer killed or failed before its commit leaves segment files that no table
+        of contents names; readers never see them and whoosh's next commit would
+        remove them. Called only by the process that holds the corpus's write lock.
+        """
+        from whoosh import index as windex
+        from whoosh.filedb.filestore import FileStorage
+
+        try:
+            storage = FileStorage(str(path))
+            toc = windex.TOC.read(storage, windex._DEF_INDEX_NAME)
+            windex.clean_files(storage, windex._DEF_INDEX_NAME, toc.generation, toc.segments)
+        except Exception:  # an unreadable index is reported by open(), not here
+            log.debug("could not clean %s", path, exc_info=True)
+
     def close(self) -> None:
         """Release the index's files."""
         self._ix.close()
@@ -307,23 +336,37 @@ class Index:
             ) from None
         try:
             yield writer
+            writer.commit()
         except BaseException:
-            writer.cancel()
+            # A failed commit (disk full) has already released the lock; cancel may fail.
+            with contextlib.suppress(Exception):
+                writer.cancel()
+            self.clean_orphans(self.path)  # leave no half-written segment behind
             raise
-        writer.commit()
 
     def add(self, records: Iterable[Record]) -> int:
         """Index records, replacing any with the same id. Returns how many were written."""
         return self.add_prepared(prepare_document(r) for r in records)
 
-    def add_prepared(self, documents: Iterable[dict[str, Any]], *, replace: bool = True) -> int:
+    def add_prepared(
+        self,
+        documents: Iterable[dict[str, Any]],
+        *,
+        replace: bool = True,
+        delete_ids: Iterable[str] = (),
+    ) -> int:
         """Index documents made by :func:`prepare_document` (possibly in other processes).
 
-        One writer and one commit for the whole iterable. ``replace=False`` skips the
-        look-up for an older copy of each id: only for a new, empty index.
+        One writer and one commit for the whole iterable, deletions of ``delete_ids``
+        included: a reader sees the index before or after the batch, never half of
+        it, and a process killed before the commit leaves the index as it was.
+        ``replace=False`` skips the look-up for an older copy of each id: only for a
+        new, empty index.
         """
         count = 0
         with self._writer() as writer:
+            for record_id in delete_ids:
+                writer.delete_by_term("id", record_id)
             write = writer.update_document if replace else writer.add_document
             for doc in documents:
                 write(**doc)

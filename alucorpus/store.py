@@ -6,7 +6,11 @@ corpus that people search while a batch job runs needs. The store keeps:
 * ``files``: every raw file kept under HOME/raw, with its hash;
 * ``records``: the JSON form of every record, the raw files it came from, and
   whether the search index has it yet (so an interrupted ingest is finished by
-  the next one).
+  the next one);
+* ``index_deletes``: ids removed from the store that the search index may still
+  hold. They are queued in the same transaction that removes the record, so a
+  crash between the store commit and the index commit cannot leave a stale hit:
+  the next index update deletes them and only then clears the queue.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .errors import StoreBusyError
+from .errors import StorageError, StoreBusyError
 from .records import SCHEMA_VERSION, Record
 
 _SCHEMA = """
@@ -44,6 +48,7 @@ CREATE TABLE IF NOT EXISTS record_files (
 );
 CREATE INDEX IF NOT EXISTS record_files_path ON record_files(raw_path);
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS index_deletes (id TEXT PRIMARY KEY);
 """
 
 
@@ -57,8 +62,11 @@ def pair_key(record: Record) -> str | None:
 class Store:
     """A connection to HOME/records.sqlite3."""
 
-    def __init__(self, path: Path, *, timeout: float = 30.0) -> None:
+    def __init__(self, path: Path, *, timeout: float = 30.0, readonly: bool = False) -> None:
         self.path = path
+        if readonly:
+            self._db = _connect_readonly(path, timeout)
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
         try:
@@ -71,7 +79,10 @@ class Store:
                 "INSERT OR IGNORE INTO info VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
         except sqlite3.OperationalError as exc:
-            raise StoreBusyError(f"{path}: {exc}") from exc
+            # Only a lock is "busy"; a full disk or an unwritable folder is not.
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            error = StoreBusyError if busy else StorageError
+            raise error(f"{path}: {exc}") from exc
 
     def close(self) -> None:
         """Close the connection."""
@@ -169,11 +180,15 @@ class Store:
         )
         for path in raw_paths:
             self._db.execute("INSERT OR IGNORE INTO record_files VALUES (?, ?)", (record.id, path))
+        # Stored again (indexed = 0): the next index update replaces it, not deletes it.
+        self._db.execute("DELETE FROM index_deletes WHERE id = ?", (record.id,))
 
     def _delete_ids(self, ids: Iterable[str]) -> None:
         for record_id in ids:
             self._db.execute("DELETE FROM records WHERE id = ?", (record_id,))
             self._db.execute("DELETE FROM record_files WHERE record_id = ?", (record_id,))
+            # Queued in the same transaction: the index drops it at its next commit.
+            self._db.execute("INSERT OR IGNORE INTO index_deletes VALUES (?)", (record_id,))
 
     def delete_records(self, ids: Iterable[str]) -> None:
         """Remove records (the raw files stay)."""
@@ -224,6 +239,18 @@ class Store:
                 "UPDATE records SET indexed = ? WHERE id = ?", [(int(indexed), i) for i in ids]
             )
 
+    def pending_deletes(self) -> list[str]:
+        """Ids removed from the store that the search index may still hold."""
+        return [r[0] for r in self._db.execute("SELECT id FROM index_deletes ORDER BY id")]
+
+    def clear_deletes(self, ids: Iterable[str] | None = None) -> None:
+        """The index no longer holds these ids (all of them when ``ids`` is None)."""
+        with self._transaction():
+            if ids is None:
+                self._db.execute("DELETE FROM index_deletes")
+            else:
+                self._db.executemany("DELETE FROM index_deletes WHERE id = ?", [(i,) for i in ids])
+
     def mark_all_unindexed(self) -> None:
         """After a full rebuild starts: every record must be indexed again."""
         with self._transaction():
@@ -235,6 +262,26 @@ class Store:
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
+
+
+def _connect_readonly(path: Path, timeout: float) -> sqlite3.Connection:
+    """Open the store for reading only, so a read-only HOME can still be searched and shown.
+
+    A WAL database needs its ``-shm`` file, which a read-only folder cannot create once
+    the last writer has removed it; then the file is opened as immutable (no other
+    process can be changing it: none can write in that folder either).
+    """
+    uri = path.resolve().as_uri()
+    try:
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, isolation_level=None)
+        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        db = sqlite3.connect(
+            f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout, isolation_level=None
+        )
+        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return db
 
 
 class _Transaction:

@@ -173,7 +173,7 @@ def test_home_from_environment(runner: CliRunner, sample: Path, tmp_path: Path) 
         main, ["ingest", str(sample / ARTICLE)], env={"ALUCORPUS_HOME": str(home)}
     )
     assert result.exit_code == 0, result.output
-    assert (home / "raw" / ARTICLE).is_file()
+    assert (home / "raw" / "incoming" / ARTICLE).is_file()
 
 
 def test_stats_without_corpus_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:

@@ -242,6 +242,9 @@ def _decode_legacy(data: bytes, declared: str | None, label: str) -> Decoded:
             best = scored[1]
         share, count, codec, text = best
         if count >= _MIN_IDEOGRAPHS_TO_JUDGE and share < _MIN_COMMON_SHARE:
+            mixed = _decode_mixed_lines(data, family, label)
+            if mixed is not None:
+                return mixed
             raise DecodeError(
                 f"{label}: not UTF-8, and neither GB18030 nor Big5 gives plausible Chinese "
                 f"(best: {codec}, {share:.0%} common characters); an unsupported encoding "
@@ -253,7 +256,40 @@ def _decode_legacy(data: bytes, declared: str | None, label: str) -> Decoded:
         elif declared is None:
             log.debug("%s: no declared charset, bytes decode as %s", label, codec)
         return Decoded(text, codec, warnings)
+    mixed = _decode_mixed_lines(data, family, label)
+    if mixed is not None:
+        return mixed
     return _decode_with_replacement(data, family, label)
+
+
+def _decode_mixed_lines(data: bytes, family: str | None, label: str) -> Decoded | None:
+    """Each line as UTF-8 when it is UTF-8, else in one legacy codec; None if that fails.
+
+    Files pasted together from two sources (a UTF-8 header on a GBK body) decode as
+    neither encoding whole, yet every line decodes cleanly in one of them. Tried only
+    after whole-file decoding failed, so files in one encoding are never affected.
+    """
+    legacy = _BIG5 if family == _BIG5 else _GB
+    parts: list[str] = []
+    used_utf8 = used_legacy = False
+    for line in data.splitlines(keepends=True):
+        try:
+            parts.append(line.decode("utf-8"))
+            used_utf8 = used_utf8 or not line.isascii()
+        except UnicodeDecodeError:
+            try:
+                parts.append(line.decode(legacy))
+            except UnicodeDecodeError:
+                return None
+            used_legacy = True
+    if not (used_utf8 and used_legacy):
+        return None
+    text = "".join(parts)
+    share, count = cjk_plausibility(text)
+    if count >= _MIN_IDEOGRAPHS_TO_JUDGE and share < _MIN_COMMON_SHARE:
+        return None
+    message = f"mixed encodings: lines in utf-8 and in {legacy}, each decoded in its own"
+    return Decoded(text, f"utf-8+{legacy}", [_warn(label, message)])
 
 
 def _decode_with_replacement(data: bytes, family: str | None, label: str) -> Decoded:

@@ -1,0 +1,412 @@
+"""Term trends: per year or month, how many documents mention each term, and how often.
+
+Counts come from the concordance matcher (:mod:`alucorpus.kwic`), so a trend and a
+concordance of the same term always agree. A document is dated by its 成文日期
+(``issued``), else its 发布日期; undated documents are counted apart, not in any period.
+
+The corpus is uneven over time (this test corpus has one document in some years and
+twenty in others), so a raw count rises and falls with the collection, not with
+policy. ``normalize=True`` divides by the number of documents the corpus holds for
+the period (under the same filters): the share of documents mentioning the term.
+
+>>> corpus.trend(["稀土", "钨"], by="year").to_frame()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import warnings
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from whoosh import query as Q
+
+from .errors import AlucorpusError, QueryError
+from .kwic import display_width, pad, scan
+
+if TYPE_CHECKING:
+    from .index import Index
+
+log = logging.getLogger(__name__)
+
+PERIODS = ("year", "month")
+# Families tried, in order, for CJK labels; the first one installed that covers the
+# labels wins. Noto Sans CJK SC comes with the ``plot`` extra (manimgx-fonts-cjk).
+CJK_FONT_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Droid Sans Fallback",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Noto Sans CJK TC",
+    "Noto Sans CJK JP",
+)
+# Python packages that ship a CJK font file, and the file inside them.
+_FONT_PACKAGES = (("manimgx_fonts_cjk", "NotoSansCJK-VF.otf.ttc"),)
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One period and one term."""
+
+    period: str  # "2011" or "2011-05"
+    term: str
+    documents: int  # documents mentioning the term
+    occurrences: int  # occurrences of the term in them
+    corpus_documents: int  # documents in the corpus for the period (same filters)
+
+    @property
+    def share(self) -> float:
+        """Documents mentioning the term, as a fraction of the period's documents."""
+        return self.documents / self.corpus_documents if self.corpus_documents else 0.0
+
+    @property
+    def per_document(self) -> float:
+        """Occurrences per document of the period."""
+        return self.occurrences / self.corpus_documents if self.corpus_documents else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values (a DataFrame row)."""
+        return {
+            "period": self.period,
+            "term": self.term,
+            "documents": self.documents,
+            "occurrences": self.occurrences,
+            "corpus_documents": self.corpus_documents,
+            "share": round(self.share, 6),
+            "per_document": round(self.per_document, 6),
+        }
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Counts of each term per period; only periods in which the corpus has documents."""
+
+    terms: tuple[str, ...]
+    by: str
+    periods: tuple[str, ...]
+    corpus_documents: dict[str, int]
+    rows: tuple[TrendRow, ...]
+    undated: dict[str, int] = field(default_factory=dict)  # term → undated matching documents
+
+    def row(self, period: str, term: str) -> TrendRow:
+        """The counts of one term in one period."""
+        for row in self.rows:
+            if row.period == period and row.term == term:
+                return row
+        raise KeyError((period, term))
+
+    def to_frame(self) -> Any:
+        """A long pandas DataFrame, one row per (period, term) (needs the ``tables`` extra)."""
+        from .tables import frame
+
+        columns = [
+            "period",
+            "term",
+            "documents",
+            "occurrences",
+            "corpus_documents",
+            "share",
+            "per_document",
+        ]
+        return frame([row.to_dict() for row in self.rows], columns)
+
+    def render(self, *, normalize: bool = False) -> str:
+        """A text table: one line per period, documents and occurrences of each term.
+
+        With ``normalize`` the cells are the share of the period's documents that
+        mention the term, and occurrences per document of the period.
+        """
+        header = ["period", "corpus"]
+        for term in self.terms:
+            header += (
+                [f"{term} docs", f"{term} occ"]
+                if not normalize
+                else [
+                    f"{term} share",
+                    f"{term} occ/doc",
+                ]
+            )
+        table = [header]
+        for period in self.periods:
+            cells = [period, str(self.corpus_documents[period])]
+            for term in self.terms:
+                row = self.row(period, term)
+                if normalize:
+                    cells += [f"{row.share:.3f}", f"{row.per_document:.2f}"]
+                else:
+                    cells += [str(row.documents), str(row.occurrences)]
+            table.append(cells)
+        widths = [max(display_width(r[i]) for r in table) for i in range(len(header))]
+        lines = [
+            "  ".join(
+                pad(cell, w, right=i > 0) for i, (cell, w) in enumerate(zip(r, widths, strict=True))
+            ).rstrip()
+            for r in table
+        ]
+        for term in self.terms:
+            if self.undated.get(term):
+                lines.append(
+                    f"({self.undated[term]} undated documents mention {term}; not counted above)"
+                )
+        return "\n".join(lines) + "\n"
+
+    def plot(self, path: str | Path, *, normalize: bool = False, font: str | None = None) -> Path:
+        """Write a line chart (PNG, SVG or PDF by extension) with CJK labels; return its path.
+
+        Raises:
+            MissingExtraError: matplotlib is not installed (``pip install 'alucorpus[plot]'``).
+            AlucorpusError: no font covering the labels' CJK characters was found.
+        """
+        return plot_trend(self, path, normalize=normalize, font=font)
+
+
+def period_of(date: str | None, by: str) -> str | None:
+    """The period of a ``YYYY-MM-DD`` date: ``YYYY`` or ``YYYY-MM``; None when undated.
+
+    >>> period_of("2011-05-10", "month"), period_of("2011-05-10", "year"), period_of(None, "year")
+    ('2011-05', '2011', None)
+    """
+    if not date or len(date) < 4 or not date[:4].isdigit():
+        return None
+    if by == "month":
+        return date[:7] if len(date) >= 7 else None
+    return date[:4]
+
+
+def corpus_counts(index: Index, by: str, filter_query: Any = None) -> Counter[str]:
+    """Documents per period in the whole index (under the filter): the normaliser."""
+    counts: Counter[str] = Counter()
+    with index.searcher() as searcher:
+        for hit in searcher.search(Q.Every(), filter=filter_query, limit=None):
+            data = hit["data"]
+            period = period_of(data.get("issued") or data.get("published"), by)
+            if period:
+                counts[period] += 1
+    return counts
+
+
+def trend(
+    index: Index,
+    terms: Sequence[str],
+    *,
+    by: str = "year",
+    match: str = "words",
+    lang: str | None = None,
+    filter_query: Any = None,
+) -> Trend:
+    """Documents and occurrences of each term per period.
+
+    Args:
+        index: an open index.
+        terms: one or more terms (see :func:`alucorpus.kwic.find_occurrences`).
+        by: "year" or "month".
+        match: "words" or "chars", as for a concordance.
+        lang: only text in this language ("zh" or "en").
+        filter_query: a whoosh filter (see :func:`alucorpus.search.build_filter`).
+
+    Raises:
+        QueryError: no terms, an unknown period, or an unsearchable term.
+    """
+    if by not in PERIODS:
+        raise QueryError(f"unknown period {by!r}; use one of {', '.join(PERIODS)}")
+    terms = list(dict.fromkeys(t for t in terms if t.strip()))
+    if not terms:
+        raise QueryError("no term given: name at least one word to count")
+    corpus = corpus_counts(index, by, filter_query)
+    periods = tuple(sorted(corpus))
+    rows = []
+    undated: dict[str, int] = {}
+    for term in terms:
+        docs: Counter[str] = Counter()
+        occurrences: Counter[str] = Counter()
+        for doc in scan(index, term, match=match, lang=lang, filter_query=filter_query):
+            period = period_of(doc.date, by)
+            if period is None:
+                undated[term] = undated.get(term, 0) + 1
+                continue
+            docs[period] += 1
+            occurrences[period] += doc.occurrences
+        rows += [
+            TrendRow(period, term, docs[period], occurrences[period], corpus[period])
+            for period in periods
+        ]
+    rows.sort(key=lambda r: (r.period, terms.index(r.term)))
+    return Trend(tuple(terms), by, periods, dict(corpus), tuple(rows), undated)
+
+
+# -- plotting -------------------------------------------------------------------------------------
+
+
+def font_covers(path: str | Path, text: str, face_index: int = 0) -> bool:
+    """Whether the font file (face ``face_index`` of a collection) has a glyph for every
+    non-space character of ``text``."""
+    from matplotlib.ft2font import FT2Font
+
+    charmap = FT2Font(str(path), face_index=face_index).get_charmap()
+    return all(ord(ch) in charmap for ch in text if not ch.isspace())
+
+
+def _packaged_fonts() -> list[Path]:
+    """CJK font files shipped by optional Python packages that are installed."""
+    import importlib.util
+
+    found = []
+    for package, name in _FONT_PACKAGES:
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.origin:
+            path = Path(spec.origin).parent / name
+            if path.is_file():
+                found.append(path)
+    return found
+
+
+def find_cjk_font(text: str = "稀土电解铝", font: str | None = None) -> str:
+    """The name of a font family matplotlib can use for ``text``'s CJK characters.
+
+    Looked for in order: ``font`` (a family name or a font file), fonts matplotlib
+    already knows (system fonts), then fonts shipped by Python packages (the ``plot``
+    extra installs Noto Sans CJK). A candidate counts only if its character map covers
+    every character of ``text``: a font with the right name but no glyphs would draw
+    boxes. Font files are registered with matplotlib.
+
+    Raises:
+        AlucorpusError: nothing covers the text.
+    """
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    if font and Path(font).is_file():
+        manager.addfont(font)
+        names = [font_manager.FontProperties(fname=font).get_name()]
+    elif font:
+        names = [font]
+    else:
+        names = list(CJK_FONT_FAMILIES)
+    chars = "".join(ch for ch in text if ord(ch) > 0x2E7F)  # the CJK part needs the CJK font
+    for attempt in range(2):
+        entries = {(e.name, e.fname) for e in manager.ttflist}
+        for name in names:
+            for entry_name, fname in sorted(entries):
+                if entry_name != name:
+                    continue
+                try:
+                    index = _face_index(fname, name)
+                    if font_covers(fname, chars, index):
+                        return name
+                except (OSError, RuntimeError, ValueError):
+                    log.debug("cannot read font %s", fname, exc_info=True)
+        if attempt == 0:
+            for path in _packaged_fonts():
+                manager.addfont(str(path))
+    wanted = font or "a CJK font"
+    raise AlucorpusError(
+        f"no font found that covers {chars!r} ({wanted}); install the plot extra "
+        "(pip install 'alucorpus[plot]', which brings Noto Sans CJK) or pass a font file"
+    )
+
+
+def _face_index(path: str, family: str) -> int:
+    """Which face of a font collection (.ttc) is ``family``; 0 for a single font."""
+    from matplotlib.ft2font import FT2Font
+
+    first = FT2Font(path)
+    for index in range(first.num_faces):
+        face = first if index == 0 else FT2Font(path, face_index=index)
+        if face.family_name == family:
+            return index
+    return 0
+
+
+@contextlib.contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    """Silence a logger below ERROR for a while.
+
+    Noto Sans CJK comes as a variable font that matplotlib registers at one weight;
+    its font manager then logs "Failed to find font weight normal" on every lookup.
+    """
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def plot_trend(
+    result: Trend, path: str | Path, *, normalize: bool = False, font: str | None = None
+) -> Path:
+    """Draw a trend as a line chart, one line per term; labels in a CJK font.
+
+    matplotlib warns "Glyph … missing from font(s)" when it draws a character its
+    font lacks; those warnings are turned into an error here, so a chart with boxes
+    is never written silently.
+    """
+    from .tables import require
+
+    matplotlib = require("matplotlib", "plot")
+    require("matplotlib.pyplot", "plot")
+    from matplotlib.figure import Figure
+
+    labels = "".join(result.terms) + "文件占比年月份"
+    family = find_cjk_font(labels, font)
+    target = Path(path)
+    with (
+        _quiet("matplotlib.font_manager"),
+        matplotlib.rc_context(
+            {"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"]}
+        ),
+        warnings.catch_warnings(record=True) as caught,
+    ):
+        warnings.simplefilter("always")
+        figure = Figure(figsize=(8, 4.5), dpi=100)
+        axes = figure.subplots()
+        x = list(range(len(result.periods)))
+        for term in result.terms:
+            rows = [result.row(p, term) for p in result.periods]
+            y = [r.share if normalize else r.documents for r in rows]
+            axes.plot(x, y, marker="o", label=term)
+        step = max(1, len(x) // 12)  # at most a dozen period labels
+        axes.set_xticks(x[::step], list(result.periods)[::step], rotation=45, ha="right")
+        axes.set_xlabel("年份" if result.by == "year" else "月份")
+        axes.set_ylabel("文件占比 (share of documents)" if normalize else "文件数 (documents)")
+        axes.set_title("、".join(result.terms))
+        axes.legend()
+        if not normalize:
+            from matplotlib.ticker import MaxNLocator
+
+            axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        figure.tight_layout()
+        try:
+            figure.savefig(target)
+        except OSError as exc:
+            raise AlucorpusError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    if missing:
+        target.unlink(missing_ok=True)
+        raise AlucorpusError(f"{target}: the chart would show boxes: {missing[0]}")
+    return target
+
+
+__all__ = [
+    "CJK_FONT_FAMILIES",
+    "PERIODS",
+    "Trend",
+    "TrendRow",
+    "corpus_counts",
+    "find_cjk_font",
+    "font_covers",
+    "period_of",
+    "plot_trend",
+    "trend",
+]
