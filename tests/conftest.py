@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from alucorpus import Corpus
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 SEEDS = REPO / "data" / "raw"
@@ -19,6 +21,24 @@ def shared_corpus() -> Path:
             f"real corpus not found at {SHARED_CORPUS} (present in CI, not in a user clone)"
         )
     return SHARED_CORPUS
+
+
+#: The research-tools corpus: GOV_PRC.csv, the aluminium page, Taiwan's 礦業法 (Traditional
+#: script) and the seeds. Shared by the kwic, trend, table and citation tests.
+RESEARCH_FILES = (
+    "gccmpd_govprc/raw/GOV_PRC.csv",
+    "aluminium/raw",
+    "tw_mojlaw_bilingual/FalVMingLing/J0020001.json",
+)
+
+
+@pytest.fixture(scope="session")
+def research_corpus(shared_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    """A corpus built once per session for the researcher-tool tests."""
+    corpus = Corpus(tmp_path_factory.mktemp("research-corpus"))
+    report = corpus.ingest([str(shared_corpus / f) for f in RESEARCH_FILES] + [str(SEEDS)])
+    assert not report.failed, [o.error for o in report.failed]
+    return corpus
 
 
 @pytest.fixture(scope="session")

@@ -21,11 +21,6 @@ from alucorpus.citations import (
 from alucorpus.cli import main
 from alucorpus.records import Attachment, Record
 
-FILES = (
-    "gccmpd_govprc/raw/GOV_PRC.csv",
-    "aluminium/raw",
-    "tw_mojlaw_bilingual/FalVMingLing/J0020001.json",
-)
 ALUMINIUM = "f4a8790949a1d1e6"  # 工信部联原〔2011〕177号
 ELECTRICITY_2007 = "030be5257f2b787a"  # 国办发〔2007〕19号, GOV_PRC row 93 (a 转发 notice)
 ELECTRICITY_2002 = "c613c07b6b3db0cf"  # 国发〔2002〕5号 电力体制改革方案, cited inside the corpus
@@ -34,12 +29,8 @@ GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 
 
 @pytest.fixture(scope="session")
-def corpus(shared_corpus: Path, seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    """The research-tools corpus (shared with test_kwic/test_trends/test_tables)."""
-    corpus = Corpus(tmp_path_factory.getbasetemp() / "research-corpus")
-    report = corpus.ingest([str(shared_corpus / f) for f in FILES] + [str(seeds)])
-    assert not report.failed
-    return corpus
+def corpus(research_corpus: Corpus) -> Corpus:
+    return research_corpus
 
 
 def record(paragraphs: list[str], **fields: object) -> Record:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
 
@@ -19,24 +17,14 @@ from alucorpus.kwic import (
     term_tokens,
 )
 
-FILES = (
-    "gccmpd_govprc/raw/GOV_PRC.csv",
-    "aluminium/raw",
-    "tw_mojlaw_bilingual/FalVMingLing/J0020001.json",  # 礦業法, Traditional script
-)
 ALUMINIUM = "f4a8790949a1d1e6"  # 工信部联原〔2011〕177号 (the aluminium notice)
 MINING_ACT = "9d2e21dd42e1e937"  # 礦業法 (Taiwan)
 SEED_ARTICLE = "f205be1878c53f51"  # Aluminum Industry Needs to Exert Itself to Six Tasks.
 
 
 @pytest.fixture(scope="session")
-def corpus(shared_corpus: Path, seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    """GOV_PRC.csv, the aluminium page, the Mining Act and the seeds (built once per session:
-    the research-tool test modules share the folder, and a second ingest changes nothing)."""
-    corpus = Corpus(tmp_path_factory.getbasetemp() / "research-corpus")
-    report = corpus.ingest([str(shared_corpus / f) for f in FILES] + [str(seeds)])
-    assert not report.failed
-    return corpus
+def corpus(research_corpus: Corpus) -> Corpus:
+    return research_corpus
 
 
 # -- pure functions -------------------------------------------------------------------------------

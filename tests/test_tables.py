@@ -21,21 +21,12 @@ from alucorpus.tables import (
     write_rows,
 )
 
-FILES = (
-    "gccmpd_govprc/raw/GOV_PRC.csv",
-    "aluminium/raw",
-    "tw_mojlaw_bilingual/FalVMingLing/J0020001.json",
-)
 RARE_METALS = "number:国发〔1991〕5号"  # one hit: GOV_PRC row 9 (钨、锡、锑、离子型稀土)
 
 
 @pytest.fixture(scope="session")
-def corpus(shared_corpus: Path, seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    """The research-tools corpus (shared with test_kwic/test_trends/test_citations)."""
-    corpus = Corpus(tmp_path_factory.getbasetemp() / "research-corpus")
-    report = corpus.ingest([str(shared_corpus / f) for f in FILES] + [str(seeds)])
-    assert not report.failed
-    return corpus
+def corpus(research_corpus: Corpus) -> Corpus:
+    return research_corpus
 
 
 def test_document_rows(corpus: Corpus) -> None:

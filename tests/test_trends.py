@@ -12,20 +12,10 @@ from alucorpus import AlucorpusError, Corpus, QueryError
 from alucorpus.cli import main
 from alucorpus.trends import period_of
 
-FILES = (
-    "gccmpd_govprc/raw/GOV_PRC.csv",
-    "aluminium/raw",
-    "tw_mojlaw_bilingual/FalVMingLing/J0020001.json",
-)
-
 
 @pytest.fixture(scope="session")
-def corpus(shared_corpus: Path, seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    """The research-tools corpus (shared with test_kwic/test_citations/test_tables)."""
-    corpus = Corpus(tmp_path_factory.getbasetemp() / "research-corpus")
-    report = corpus.ingest([str(shared_corpus / f) for f in FILES] + [str(seeds)])
-    assert not report.failed
-    return corpus
+def corpus(research_corpus: Corpus) -> Corpus:
+    return research_corpus
 
 
 def test_period_of() -> None:
