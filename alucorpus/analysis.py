@@ -359,6 +359,25 @@ def bigram_texts(text: str) -> list[str]:
     return out
 
 
+def run_end_chars(text: str) -> list[str]:
+    """The last character of each CJK run of two or more characters, for indexing.
+
+    A bigram field holds every character of a text as the first half of a bigram,
+    except the last character of each run (a lone-character run is indexed as itself).
+    Indexing these end characters as unigrams too makes "the text contains 税" an
+    exact, cheap prefix query (``税`` and ``税*``) instead of a ``?税`` wildcard that
+    scans the whole bigram lexicon.
+
+    >>> run_end_chars("征收环境保护税，铝")
+    ['税']
+    """
+    out: list[str] = []
+    for match in _RUN_RE.finditer(normalized_text(text)):
+        if match.lastgroup == "cjk" and match.end() - match.start() > 1:
+            out.append(match.group()[-1])
+    return out
+
+
 def cjk_runs(text: str) -> list[str]:
     """The normalised CJK runs of ``text``, in order."""
     norm = normalize(text).text
@@ -536,6 +555,7 @@ __all__ = [
     "normalize",
     "normalize_text",
     "parse_doc_number",
+    "run_end_chars",
     "segment",
     "to_simplified",
     "word_tokens",

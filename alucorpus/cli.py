@@ -13,6 +13,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -375,6 +376,11 @@ def stats(ctx: click.Context, fmt: str) -> None:
     is_flag=True,
     help="Show each query term's translations and weights, and which matched in each hit.",
 )
+@click.option(
+    "--glossary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A glossary TSV (zh, en, domain, note) overlaying the packaged one row by row.",
+)
 @click.pass_context
 def search(
     ctx: click.Context,
@@ -390,6 +396,7 @@ def search(
     fmt: str,
     translation: str,
     explain: bool,
+    glossary: Path | None,
 ) -> None:
     """Search the corpus. QUERY: words, "phrases", AND/OR/NOT, title: dept: number: year:.
 
@@ -408,6 +415,7 @@ def search(
             offset=(page - 1) * limit,
             sort=sort,
             translation=translation,
+            glossary=glossary,
         )
     click.echo(
         render_results(

@@ -868,6 +868,7 @@ class Corpus:
         offset: int = 0,
         sort: str = "relevance",
         translation: str = "structured",
+        glossary: str | Path | None = None,
     ) -> SearchResults:
         """Search the corpus.
 
@@ -884,11 +885,23 @@ class Corpus:
             translation: how a query is carried into the other language: "structured"
                 (synonym groups of weighted translations, the default), "first" (first
                 sense of each word only) or "none" (search the query as typed).
+            glossary: a user glossary TSV (``zh<TAB>en<TAB>domain<TAB>note``) that
+                overlays the packaged one row by row for this search.
 
         Returns:
             Hits with snippets, and facet counts over the whole result set.
+
+        Raises:
+            QueryError: the query is malformed.
+            ParseError: the glossary file cannot be read or is malformed.
         """
         from .search import search as run_search
+
+        lexicon = None
+        if glossary is not None:
+            from .lexicon import Lexicon
+
+            lexicon = Lexicon.load(user_glossary=Path(glossary), cache_dir=self.layout.cache)
 
         for attempt in range(3):
             index = self.open_index()
@@ -907,6 +920,7 @@ class Corpus:
                     sort=sort,
                     translation=translation,
                     cache_dir=self.layout.cache,
+                    lexicon=lexicon,
                 )
             except AlucorpusError:
                 raise  # a malformed query, a bad filter: the user's to fix

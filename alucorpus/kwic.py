@@ -32,6 +32,7 @@ from whoosh import query as Q
 
 from .analysis import bigram_tokens, cjk_runs, has_cjk, normalize, word_tokens
 from .errors import QueryError
+from .index import bigram_run_query, lone_char_query
 
 if TYPE_CHECKING:
     from .index import Index
@@ -252,15 +253,11 @@ def candidate_query(term: str, *, match: str = "words") -> Any:
     parts = []
     for run in cjk_runs(term):
         if len(run) == 1:
-            # A lone character sits inside bigrams, as their first or second half.
-            parts.append(Q.Or([Q.Prefix("body_bigram", run), Q.Wildcard("body_bigram", "?" + run)]))
+            # Every character starts a bigram-field token: a bounded prefix query.
+            parts.append(lone_char_query("body_bigram", run))
         else:
-            grams = [t.text for t in bigram_tokens(run)]
-            parts.append(
-                Q.Phrase("body_bigram", grams)
-                if len(grams) > 1
-                else Q.Term("body_bigram", grams[0])
-            )
+            # body_bigram has no positions: all bigrams present (a superset, as wanted).
+            parts.append(bigram_run_query("body_bigram", [t.text for t in bigram_tokens(run)]))
     parts += [Q.Term("body", t.text) for t in word_tokens(term, cjk=False)]
     if not parts:
         raise QueryError(f"{term!r} has no searchable word (only stop words or punctuation)")

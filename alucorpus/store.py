@@ -220,13 +220,23 @@ class Store:
             )
         ]
 
-    def records(self, *, unindexed_only: bool = False) -> Iterator[Record]:
-        """Every stored record, in id order."""
+    def records(self, *, unindexed_only: bool = False, batch: int = 256) -> Iterator[Record]:
+        """Every stored record, in id order, read ``batch`` rows at a time.
+
+        Streams: at 50k records the JSON of all rows at once (``fetchall``) would cost
+        hundreds of MB on top of whatever the caller keeps. The cursor reads from one
+        snapshot of the database (one statement), so the rows are consistent.
+        """
         sql = "SELECT json FROM records"
         if unindexed_only:
             sql += " WHERE indexed = 0"
-        for (text,) in self._db.execute(sql + " ORDER BY id").fetchall():
-            yield Record.from_dict(json.loads(text))
+        cursor = self._db.execute(sql + " ORDER BY id")
+        try:
+            while rows := cursor.fetchmany(batch):
+                for (text,) in rows:
+                    yield Record.from_dict(json.loads(text))
+        finally:
+            cursor.close()
 
     def ids(self) -> set[str]:
         """Every stored record id."""

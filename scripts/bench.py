@@ -463,6 +463,9 @@ def bench_size(work: Path, n: int, only: set[str], log: Any) -> dict[str, Any]:
     def step(key: str, task: str, extra: dict[str, Any] | None = None) -> None:
         t0 = time.perf_counter()
         out[key] = run_child(task, base, extra)
+        # The 1-minute load average after the step: other work on a shared machine
+        # shows in wall times (CPU s is the fairer comparison then).
+        out[key]["load1"] = round(os.getloadavg()[0], 2)
         log(f"[{n}] {key}: {time.perf_counter() - t0:.1f} s  {json.dumps(out[key])[:300]}")
 
     if "alucorpus" in only:
@@ -567,6 +570,7 @@ def machine() -> dict[str, Any]:
         "cpu": model,
         "ram_gb": round(ram_kb / 1024 / 1024, 1),
         "python": sys.version.split()[0],
+        "load1_at_start": round(os.getloadavg()[0], 2),
     }
 
 
@@ -601,6 +605,9 @@ def main(argv: list[str] | None = None) -> int:
     print(render_table(results))
     m = results["machine"]
     print(f"\nMachine: {m['nproc']} cores, {m['cpu']}, {m['ram_gb']} GB RAM, Python {m['python']}")
+    loads = [r["load1"] for size in results["sizes"] for r in size.values() if isinstance(r, dict)]
+    if loads:
+        print(f"Load (1 min) at start {m['load1_at_start']}, after steps {min(loads)}–{max(loads)}")
     return 0
 
 

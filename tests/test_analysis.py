@@ -17,6 +17,7 @@ from alucorpus.analysis import (
     doc_number_tokens,
     normalize,
     parse_doc_number,
+    run_end_chars,
     word_tokens,
 )
 
@@ -71,6 +72,12 @@ def test_positions_are_consecutive_token_numbers() -> None:
 def test_bigrams_and_lone_characters() -> None:
     assert texts(bigram_tokens("電解鋁，铝")) == ["电解", "解铝", "铝"]
     assert bigram_tokens("aluminum") == []
+
+
+def test_run_end_chars_are_the_last_characters_of_longer_runs() -> None:
+    # 铝 alone is already its own bigram-field token; Latin runs give nothing.
+    assert run_end_chars("征收環境保護稅，铝。aluminum 电解铝") == ["税", "铝"]
+    assert run_end_chars("aluminum") == []
 
 
 def test_tokenizers_pickle_without_jieba() -> None:

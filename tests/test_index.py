@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from alucorpus.errors import IndexOutdatedError, StoreBusyError
-from alucorpus.index import STAMP_FILE, Index, prepare_document, segments
+from alucorpus.index import (
+    STAMP_FILE,
+    Index,
+    bigram_field_tokens,
+    bigram_run_query,
+    lone_char_query,
+    prepare_document,
+    segments,
+)
 from alucorpus.records import Attachment, Record
 
 
@@ -116,3 +124,49 @@ def test_segments_number_paragraphs_per_field() -> None:
         ("attachments", 0, "铝产业高质量发展实施方案"),
         ("attachments", 1, "推动再生铝产业发展。"),
     ]
+
+
+def test_bigram_field_tokens_end_characters_follow_the_bigrams() -> None:
+    assert bigram_field_tokens(["电解铝，铝", "税"]) == ["电解", "解铝", "铝", "税", "铝"]
+    assert bigram_field_tokens(["电解铝行业"], skip={"行业"}) == ["电解", "解铝", "铝行", "业"]
+
+
+def test_body_bigram_leaves_out_body_words_and_has_no_positions() -> None:
+    doc = prepare_document(make_record())
+    assert "行业" in doc["body"] and "行业" not in doc["body_bigram"]
+    assert "铝行" in doc["body_bigram"]  # spans two words: only the bigram field has it
+
+
+def _ids(index: Index, query: object) -> set[str]:
+    with index.searcher() as searcher:
+        return {hit["id"] for hit in searcher.search(query, limit=None)}
+
+
+def test_bigram_queries_find_words_across_both_fields(tmp_path: Path) -> None:
+    other = make_record("r2", paragraphs=("行政许可。",), attachments=())
+    with Index.create(tmp_path / "ix") as index:
+        index.add([make_record(), other])
+        assert not index.schema["body_bigram"].format.supports("positions")
+        assert index.schema["title_bigram"].format.supports("positions")
+        # 铝行业: 铝行 is only in body_bigram, 行业 (a body word) only in body.
+        assert _ids(index, bigram_run_query("body_bigram", ["铝行", "行业"])) == {"r1"}
+        assert _ids(index, bigram_run_query("title_bigram", ["高质", "质量"])) == {"r1", "r2"}
+        assert _ids(index, bigram_run_query("title_bigram", ["质量", "高质"])) == set()
+        # 策 ends the run 严格执行电解铝行业产能置换政策: found without a "?策" wildcard.
+        assert _ids(index, lone_char_query("body_bigram", "策")) == {"r1"}
+        assert _ids(index, lone_char_query("body_bigram", "可")) == {"r2"}
+        assert _ids(index, lone_char_query("title_bigram", "知")) == {"r1", "r2"}
+
+
+def test_lone_char_query_expands_to_a_bounded_number_of_bigrams(tmp_path: Path) -> None:
+    with Index.create(tmp_path / "ix") as index:
+        index.add([make_record(title="税收税务税率，纳税")])
+        with index.searcher() as searcher:
+            reader = searcher.reader()
+            # title_bigram (never filtered): 税收 税务 税率 and 税 ending 纳税.
+            query = lone_char_query("title_bigram", "税")
+            assert len(list(query._btexts(reader))) == 4
+            query.limit = 2
+            expanded = query._btexts(reader)
+            assert len(expanded) == 3 and expanded[0] in ("税", "税".encode())
+            assert len(searcher.search(query, limit=None)) == 1

@@ -370,3 +370,65 @@ def test_no_glossary_row_is_a_title_of_the_known_item_set(shared_corpus: Path) -
         titles.add(lexmod._to_simplified(data.get("法規名稱", "")))
     assert len(titles) > 50
     assert sorted(t for t in titles if t in rows) == []
+
+
+def test_no_glossary_variant_is_an_english_title_of_the_known_item_set(
+    shared_corpus: Path,
+) -> None:
+    """Nor may an official English title be a glossary rendering (normalised)."""
+    import json
+
+    rows = lexmod.read_glossary()
+    variants = {lexmod.normalise_en(v) for row in rows.values() for v in row.en}
+    folder = shared_corpus / "tw_mojlaw_bilingual" / "Eng_FalVMingLing"
+    titles = {
+        lexmod.normalise_en(json.loads(p.read_text("utf-8-sig")).get("英文法規名稱", ""))
+        for p in folder.glob("*.json")
+    }
+    assert len(titles) > 50
+    assert sorted(t for t in titles if t in variants) == []
+
+
+# ---------------------------------------------------------------- glossary first
+
+
+def test_all_glossary_phrases_never_load_cedict(cache_dir: Path) -> None:
+    """CC-CEDICT costs 0.3 s to load: a query the glossary covers must not pay it."""
+    lex = Lexicon.load(cache_dir=cache_dir)
+    title = "Regulations Governing the Establishment of Customs Bonded Factories"
+    words = title.split(" ")
+    spans = lex.longest_en_phrases(words)
+    assert lex._cedict is None
+    assert "管理办法" in [s.text for s in spans[0][2]]
+    assert "设置" in [s.text for s in spans[1][2]]
+
+
+def test_cedict_only_for_single_words_the_glossary_lacks(cache_dir: Path) -> None:
+    lex = Lexicon.load(cache_dir=cache_dir)
+    # "factory management" is a CC-CEDICT gloss of 厂家; the glossary's words win.
+    spans = lex.longest_en_phrases(["factory", "management", "giraffe"])
+    assert [(i, j, _first(s)) for i, j, s in spans] == [
+        (0, 2, "工厂管理"),
+        (2, 3, "长颈鹿"),
+    ]
+    assert spans[1][2][0].source == "cedict"
+    assert lex._cedict is not None
+
+
+@pytest.mark.parametrize(
+    ("en", "zh"),
+    [
+        ("act", "条例"),
+        ("statute", "法"),
+        ("enforcement rules", "施行细则"),
+        ("guidelines", "准则"),
+        ("organic act", "组织法"),
+        ("regulations governing", "管理办法"),
+        ("customs", "关税"),
+        ("waste", "废弃物"),
+        ("electricity industry", "电业"),
+        ("mining industry", "矿业"),
+    ],
+)
+def test_general_legal_vocabulary(lex: Lexicon, en: str, zh: str) -> None:
+    assert zh in [s.text for s in lex.en_to_zh(en, cedict="never")]

@@ -296,3 +296,94 @@ def test_english_query_with_warm_cache_does_not_load_jieba(index: Index, cache_d
         "assert 'jieba' not in sys.modules, 'jieba loaded'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- ranking: coordination and compound title bonus ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def law_index(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    """Law titles where jieba keeps the compound whole (商标法) or splits it."""
+    records = [
+        zh_record("act", "商标法", "为保护商标专用权，制定本法。"),
+        zh_record(
+            "examiner",
+            "商标审查官资格条例",
+            "本条例规定商标审查官的资格。商标审查官应当具备商标审查经验。",
+            "商标审查官依本条例执行商标审查。",
+        ),
+        zh_record("heavy", "稻米重金属限量标准", "稻米中重金属的限量。"),
+        zh_record(
+            "repeat",
+            "标准化工作通知",
+            "标准，标准，标准，标准，标准，标准。重金属，重金属，重金属，重金属。",
+        ),
+    ]
+    path: Path = tmp_path_factory.mktemp("laws") / "index"
+    with Index.create(path) as created:
+        created.add(records)
+    opened = Index.open(path)
+    yield opened
+    opened.close()
+
+
+def test_compound_title_bonus_finds_the_short_title(law_index: Index, cache_dir: Path) -> None:
+    # 商标 + 法 is the title 商标法 (one jieba word): it outranks a longer title
+    # that repeats 商标 and 条例 (another rendering of "act").
+    assert ids(run(law_index, "Trademark Act", cache_dir))[0] == "act"
+
+
+def test_compound_queries_pair_neighbouring_terms_both_ways(lexicon: Lexicon) -> None:
+    from alucorpus.search import _compound_queries
+
+    spans = lexicon.longest_en_phrases(["Trademark", "Act"])
+    texts = {
+        "".join(q.child.words[:1] + [w[1] for w in q.child.words[1:]])
+        for q in _compound_queries(spans)
+    }
+    assert {"商标法", "商标条例", "条例商标"} <= texts
+    assert "法商标" not in texts
+
+
+def test_coordination_prefers_every_term_to_repetition(law_index: Index, cache_dir: Path) -> None:
+    results = run(law_index, "standard heavy metals rice", cache_dir)
+    order = ids(results)
+    assert order[0] == "heavy"
+    assert order.index("heavy") < order.index("repeat")
+
+
+def test_coordinated_scores_scale_with_the_share_matched(law_index: Index) -> None:
+    from alucorpus.search import Coordinated
+
+    query = Coordinated([Q.Term("title", "稻米"), Q.Term("title", "标准"), Q.Term("title", "无")])
+    with law_index.searcher() as searcher:
+        hits = {h["id"]: h.score for h in searcher.search(query)}
+        one = {h["id"]: h.score for h in searcher.search(Q.Term("title", "稻米"))}
+    # "heavy" matches two of three terms: (its 稻米 + 标准 scores) × 2/3.
+    assert set(hits) == {"heavy"}
+    assert hits["heavy"] < 2 * one["heavy"]
+
+
+def test_cli_user_glossary(tmp_path: Path, cache_dir: Path) -> None:
+    source = tmp_path / "notice.txt"
+    source.write_text("关于电解铝行业的通知\n\n严格控制电解铝新增产能。\n", encoding="utf-8")
+    glossary = tmp_path / "mine.tsv"
+    glossary.write_text(
+        "zh\ten\tdomain\tnote\n电解铝\tpotline aluminium\tnonferrous\t\n", encoding="utf-8"
+    )
+    home = tmp_path / "home"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--home", str(home), "ingest", str(source)]).exit_code == 0
+    (home / "cache").mkdir(exist_ok=True)
+    for cached in cache_dir.glob("*"):
+        (home / "cache" / cached.name).write_bytes(cached.read_bytes())
+    args = ["--home", str(home), "search", "potline aluminium", "--explain"]
+    result = runner.invoke(main, [*args, "--glossary", str(glossary)])
+    assert result.exit_code == 0, result.output
+    assert "potline aluminium [en] → 电解铝 (1.00 user)" in result.output
+    assert "1 documents match" in result.output
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("no tabs here\n", encoding="utf-8")
+    failed = runner.invoke(main, [*args, "--glossary", str(bad)])
+    assert failed.exit_code == 1
+    assert "bad.tsv:1" in failed.output
