@@ -22,7 +22,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -273,7 +273,7 @@ def _parse_one(given: str, data: bytes, columns: dict[str, str]) -> list[Record]
 
 def _index_records(
     index: Index,
-    records: list[Record],
+    records: Sequence[Record],
     progress: Progress | None,
     *,
     fresh: bool = False,
@@ -743,7 +743,7 @@ class Corpus:
         generation = self._new_generation()
         try:
             index = Index.create(generation)
-            records = list(store.records())
+            records = store.lazy_records()  # ids only: workers read the records themselves
             try:
                 if records:
                     _index_records(
@@ -762,7 +762,7 @@ class Corpus:
             raise
         _crash_point("after-switch")
         # The new generation was built from the store as it is: nothing to delete.
-        store.mark_indexed(r.id for r in records)
+        store.mark_indexed(records.ids)
         store.clear_deletes()
         return len(records)
 

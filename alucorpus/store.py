@@ -16,10 +16,12 @@ corpus that people search while a batch job runs needs. The store keeps:
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from .errors import StorageError, StoreBusyError
 from .records import SCHEMA_VERSION, Record
@@ -238,6 +240,15 @@ class Store:
         finally:
             cursor.close()
 
+    def lazy_records(self) -> StoredRecords:
+        """Every record, in id order, read one at a time when asked for.
+
+        A full rebuild hands this to forked index workers: the parent holds only the
+        ids, so its memory does not grow with the corpus.
+        """
+        ids = [r[0] for r in self._db.execute("SELECT id FROM records ORDER BY id")]
+        return StoredRecords(self.path, ids)
+
     def ids(self) -> set[str]:
         """Every stored record id."""
         return {r[0] for r in self._db.execute("SELECT id FROM records")}
@@ -311,3 +322,38 @@ class _Transaction:
             self._db.execute("COMMIT")
         else:
             self._db.execute("ROLLBACK")
+
+
+class StoredRecords(Sequence[Record]):
+    """Records of a store by position, each read from SQLite on demand.
+
+    Each process (a forked worker included) opens its own read-only connection, since
+    a SQLite connection must not cross a fork.
+    """
+
+    def __init__(self, path: Path, ids: list[str]) -> None:
+        self.path = path
+        self.ids = ids
+        self._db: sqlite3.Connection | None = None
+        self._pid = -1
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, position: int | slice) -> Any:  # Sequence's two overloads
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        row = (
+            self._connection()
+            .execute("SELECT json FROM records WHERE id = ?", (self.ids[position],))
+            .fetchone()
+        )
+        if row is None:
+            raise StorageError(f"{self.path}: record {self.ids[position]} vanished during a read")
+        return Record.from_dict(json.loads(row[0]))
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None or self._pid != os.getpid():
+            self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+            self._pid = os.getpid()
+        return self._db
