@@ -1018,8 +1018,13 @@ class Corpus:
         search_options.pop("offset", None)
         total = self.search(query, limit=0, **search_options).total
         results = self.search(query, limit=max(total, 1), **search_options)
-        wanted = {hit.id for hit in results.hits}
-        records = {r.id: r for r in self.records() if r.id in wanted}
+        # Read just the hits' records, not the whole store.
+        store = self._read_store()
+        try:
+            found = (store.get(hit.id) for hit in results.hits)
+            records = {r.id: r for r in found if r is not None}
+        finally:
+            store.close()
         return result_rows(results, records, text=text)
 
     def kwic(
