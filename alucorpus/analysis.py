@@ -35,11 +35,12 @@ from typing import TYPE_CHECKING, Any
 from whoosh.analysis import Token, Tokenizer
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
 #: Bump whenever a change here changes which tokens a text produces: indexes built by
 #: another version refuse to open (see :mod:`alucorpus.index`).
-ANALYZER_VERSION = 1
+#: 2: the segmentation cache also holds the body's sub-words (:func:`sub_words`).
+ANALYZER_VERSION = 2
 
 _USERDICT = "userdict.txt"
 
@@ -245,6 +246,47 @@ def dictionary_hash() -> str:
 def segment(run: str) -> list[str]:
     """Segment a run of CJK characters into words (jieba precise mode, HMM off)."""
     return [w for w in _jieba().cut(run, HMM=False) if w]
+
+
+#: Only words at least this long have sub-words (a two-character word's pieces are
+#: single characters, which are no safety net).
+SUB_WORD_MIN_LEN = 3
+
+
+@lru_cache(maxsize=262144)
+def sub_words(word: str) -> tuple[str, ...]:
+    """The dictionary words inside a longer CJK word, each once, shortest first.
+
+    What jieba's search mode adds, generalised to every length: a query word that
+    the document's segmentation swallowed into a longer word (电解铝 inside
+    电解铝厂) is still found through these. Non-CJK and short words have none.
+
+    >>> sub_words("中华人民共和国")[:4]
+    ('中华', '华人', '人民', '共和')
+    """
+    n = len(word)
+    if n < SUB_WORD_MIN_LEN or not _CJK_RE.match(word):
+        return ()
+    freq = _jieba().FREQ
+    if not freq:
+        _jieba().initialize()
+        freq = _jieba().FREQ
+    out: dict[str, None] = {}
+    for size in range(2, n):
+        for start in range(n - size + 1):
+            piece = word[start : start + size]
+            if freq.get(piece):
+                out[piece] = None
+    return tuple(out)
+
+
+def record_sub_words(body_words: Iterable[str]) -> list[str]:
+    """The distinct sub-words (:func:`sub_words`) of a document's body words."""
+    out: dict[str, None] = {}
+    for word in dict.fromkeys(body_words):
+        for piece in sub_words(word):
+            out[piece] = None
+    return list(out)
 
 
 # -- tokens ---------------------------------------------------------------------------------------
@@ -555,8 +597,10 @@ __all__ = [
     "normalize",
     "normalize_text",
     "parse_doc_number",
+    "record_sub_words",
     "run_end_chars",
     "segment",
+    "sub_words",
     "to_simplified",
     "word_tokens",
 ]

@@ -12,9 +12,9 @@ included. Two ways to match:
   (case-insensitive). jieba segments by context, so a word can hide inside a longer
   one (稀土 inside 稀土矿); this mode finds those too.
 
-The search index narrows the documents first (a phrase query over the body's words or
-character bigrams), then only those documents' paragraphs are scanned: the paragraphs
-are stored in the index, so the record store is not read.
+The search index narrows the documents first (a phrase query over the body's words, or
+the body words that contain the term's characters), then only those documents'
+paragraphs are scanned: they are stored in the index, so the record store is not read.
 
 >>> corpus.kwic("电解铝", width=12).lines[0].match  # doctest: +SKIP
 '电解铝'
@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh import query as Q
 
-from .analysis import bigram_tokens, cjk_runs, has_cjk, normalize, word_tokens
+from .analysis import cjk_runs, has_cjk, normalize, word_tokens
 from .errors import QueryError
-from .index import bigram_run_query, lone_char_query
+from .index import contains_char_query
 
 if TYPE_CHECKING:
     from .index import Index
@@ -252,12 +252,11 @@ def candidate_query(term: str, *, match: str = "words") -> Any:
         return Q.Phrase("body", list(words)) if len(words) > 1 else Q.Term("body", words[0])
     parts = []
     for run in cjk_runs(term):
-        if len(run) == 1:
-            # Every character starts a bigram-field token: a bounded prefix query.
-            parts.append(lone_char_query("body_bigram", run))
-        else:
-            # body_bigram has no positions: all bigrams present (a superset, as wanted).
-            parts.append(bigram_run_query("body_bigram", [t.text for t in bigram_tokens(run)]))
+        # Every character of the run inside some body word: a superset of the documents
+        # with the run, whatever jieba made of it. Its first and last characters are
+        # enough for a superset; every word that contains them is expanded (no limit).
+        chars = list(dict.fromkeys((run[0], run[-1])))
+        parts += [contains_char_query("body", c, limit=None) for c in chars]
     parts += [Q.Term("body", t.text) for t in word_tokens(term, cjk=False)]
     if not parts:
         raise QueryError(f"{term!r} has no searchable word (only stop words or punctuation)")

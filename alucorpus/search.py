@@ -11,10 +11,13 @@ Query syntax (documented in the README):
 How a word (a run of text between spaces) matches, for recall on Chinese text that
 jieba may segment differently in a query and in a document: the word is analysed
 into tokens; the document must contain every token (in the title, English title or
-body — each token may come from any of them), *or* must contain the word's
-characters contiguously (a phrase over the character-bigram field), *or* have it as
-(part of) its document number. So each source word keeps AND semantics while its
-segmentations are OR-grouped. Title matches weigh most, bigram matches least.
+body — each token may come from any of them; a token also matches inside a longer
+body word, through the body's sub-words), *or* must have the word's characters
+contiguously in its title (a phrase over the title's character-bigram field), *or*
+have it as (part of) its document number; a lone character matches inside title
+bigrams and the most frequent body words that contain it. So each source word keeps
+AND semantics while its segmentations are OR-grouped. Title matches weigh most, the
+safety nets least.
 
 :func:`build_query` is the single place a query string becomes a whoosh query.
 
@@ -72,18 +75,23 @@ MAX_SNIPPETS = 3
 SNIPPET_CHARS = 160  # longer paragraphs are cut to a window around the first highlight
 SNIPPET_LEAD = 30  # characters kept before the first highlight
 
-# Field weights: a title match is worth more than a body match; the bigram safety
-# net only lifts what the words missed.
+# Field weights: a title match is worth more than a body match; the safety nets
+# (title bigrams, body sub-words, characters inside body words) only lift what the
+# words missed.
 _WORD_FIELDS = {"title": 3.0, "title_en": 2.0, "body": 1.0}
 _TITLE_WORD_FIELDS = {"title": 1.0, "title_en": 1.0}
-_BIGRAM_FIELDS = {"title_bigram": 1.0, "body_bigram": 0.4}
+_BIGRAM_FIELDS = {"title_bigram": 1.0}
+# A query word found only inside a longer body word (电解铝 in 电解铝厂), relative to
+# the body's weight; and a lone character found only inside body words.
+_SUB_WORD_WEIGHT = 0.4
+_BODY_CHAR_WEIGHT = 0.4
 _TITLE_BIGRAM_FIELDS = {"title_bigram": 1.0}
 _DOC_NUMBER_BOOST = 4.0
 # Chinese translations of an English query: a title match counts as much through
 # bigrams as through words, because jieba often keeps a title's compound whole
 # (商标法, 关税法) so that the translation 商标 matches the title only as bigrams.
 _TRANSLATED_WORD_FIELDS = _WORD_FIELDS
-_TRANSLATED_BIGRAM_FIELDS = {"title_bigram": 3.0, "body_bigram": 0.4}
+_TRANSLATED_BIGRAM_FIELDS = {"title_bigram": 3.0}
 
 FIELD_PREFIXES = ("title", "body", "dept", "department", "number", "no", "year", "type", "lang")
 SORTS = ("relevance", "issued")
@@ -418,10 +426,11 @@ class Needle:
             return False
         for group in self.bigram_groups:
             if len(group) == 1 and len(group[0]) == 1:
-                if not any(group[0] in b for b in bigrams) and group[0] not in words:
+                # A lone character: inside a title bigram or inside a matched word.
+                char = group[0]
+                if not any(char in b for b in bigrams) and not any(char in w for w in words):
                     return False
-            # body_bigram leaves out the bigrams that are body words.
-            elif not all(g in bigrams or g in words for g in group):
+            elif not all(g in bigrams for g in group):
                 return False
         return True
 
@@ -813,13 +822,23 @@ def _text_query(
         words = [t.text for t in word_tokens(text)]
     needle_groups: list[tuple[str, ...]] = []
     alternatives = []
+    body_boost = word_fields.get("body")
     if words:
         if quoted and len(words) > 1:
             alternatives.append(_or([Q.Phrase(f, words, boost=b) for f, b in word_fields.items()]))
         else:
-            alternatives.append(
-                _and([_or([Q.Term(f, w, boost=b) for f, b in word_fields.items()]) for w in words])
-            )
+
+            def word_query(w: str) -> Any:
+                terms = [Q.Term(f, w, boost=b) for f, b in word_fields.items()]
+                if body_boost and len(w) > 1 and has_cjk(w):
+                    # Inside a longer body word: the body's safety net (index.body_sub).
+                    terms.append(Q.Term("body_sub", w, boost=body_boost * _SUB_WORD_WEIGHT))
+                return _or(terms)
+
+            alternatives.append(_and([word_query(w) for w in words]))
+        if quoted and len(words) == 1 and body_boost and has_cjk(words[0]) and len(words[0]) > 1:
+            # A quoted single word may also sit inside a longer body word.
+            alternatives.append(Q.Term("body_sub", words[0], boost=body_boost * _SUB_WORD_WEIGHT))
     # The safety net: CJK characters as contiguous bigrams, Latin words as words. A
     # quoted phrase is one bigram phrase across its runs (punctuation between runs
     # yields no bigram, so the runs of a document are adjacent in this field too).
@@ -840,14 +859,15 @@ def _text_query(
                 # Every character of a text starts a bigram-field token (the last one of
                 # a run is indexed as a unigram): a bounded prefix, never "?字".
                 char = grams[0]
-                parts.append(
-                    _or(
-                        [
-                            ConstantScore(lone_char_query(f, char), b)
-                            for f, b in bigram_fields.items()
-                        ]
+                char_queries = [
+                    ConstantScore(lone_char_query(f, char), b) for f, b in bigram_fields.items()
+                ]
+                if body_boost:
+                    # The words of the body that contain it (铝 in 电解铝, 铝材 …), bounded.
+                    char_queries.append(
+                        ConstantScore(lone_char_query("body", char), body_boost * _BODY_CHAR_WEIGHT)
                     )
-                )
+                parts.append(_or(char_queries))
                 if highlight:
                     plan.chars.add(char)
                 needle_groups.append((char,))
@@ -936,7 +956,7 @@ def _field_query(name: str, text: str, quoted: bool, plan: QueryPlan, highlight:
     if name == "title":
         return _text_query(text, quoted, _TITLE_WORD_FIELDS, _TITLE_BIGRAM_FIELDS, plan, highlight)
     if name == "body":
-        return _text_query(text, quoted, {"body": 1.0}, {"body_bigram": 1.0}, plan, False)
+        return _text_query(text, quoted, {"body": 1.0}, {}, plan, False)
     if name in ("number", "no"):
         return _and([Q.Term("doc_number", t) for t in doc_number_query_tokens(text)])
     if name in ("dept", "department"):
@@ -1628,8 +1648,8 @@ def _facets(results: Any) -> dict[str, dict[str, int]]:
     return out
 
 
-_WORD_FIELD_NAMES = frozenset({"title", "title_en", "body"})
-_BIGRAM_FIELD_NAMES = frozenset({"title_bigram", "body_bigram"})
+_WORD_FIELD_NAMES = frozenset({"title", "title_en", "body", "body_sub"})
+_BIGRAM_FIELD_NAMES = frozenset({"title_bigram"})
 
 
 def _matched_terms(hit: Any, plan: QueryPlan) -> tuple[str, ...]:

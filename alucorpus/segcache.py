@@ -27,15 +27,17 @@ import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .analysis import ANALYZER_VERSION, dictionary_hash, word_tokens
+from .analysis import ANALYZER_VERSION, dictionary_hash, record_sub_words, word_tokens
 from .records import Record
 
 log = logging.getLogger(__name__)
 
 CACHE_FILE = "segments.sqlite3"
 
-#: Word tokens of one record: (title, title_en, body), body over all its segments.
-RecordWords = tuple[list[str], list[str], list[str]]
+#: Word tokens of one record: (title, title_en, body, body sub-words), body over all
+#: its segments; the sub-words (:func:`~alucorpus.analysis.record_sub_words`) are
+#: cached too, so that a warm rebuild never loads jieba's dictionary.
+RecordWords = tuple[list[str], list[str], list[str], list[str]]
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS words (key BLOB PRIMARY KEY, tokens BLOB NOT NULL)"
 
@@ -64,11 +66,11 @@ def cache_key(texts: Sequence[str]) -> bytes:
 
 
 def compute_words(texts: Sequence[str]) -> RecordWords:
-    """Word tokens of ``analysis_texts(record)``: (title, title_en, body) (runs jieba)."""
+    """Tokens of ``analysis_texts(record)``: title, title_en, body, sub-words (runs jieba)."""
     title = [t.text for t in word_tokens(texts[0])] if texts else []
     title_en = [t.text for t in word_tokens(texts[1])] if len(texts) > 1 else []
     body = [t.text for text in texts[2:] for t in word_tokens(text)]
-    return title, title_en, body
+    return title, title_en, body, record_sub_words(body)
 
 
 def _encode(words: RecordWords) -> bytes:
@@ -78,8 +80,8 @@ def _encode(words: RecordWords) -> bytes:
 
 
 def _decode(blob: bytes) -> RecordWords:
-    title, title_en, body = marshal.loads(zlib.decompress(blob))
-    return list(title), list(title_en), list(body)
+    title, title_en, body, subs = marshal.loads(zlib.decompress(blob))
+    return list(title), list(title_en), list(body), list(subs)
 
 
 class SegmentCache:
@@ -156,7 +158,7 @@ class SegmentCache:
 
 
 def cached_record_words(record: Record, cache: SegmentCache | None) -> RecordWords:
-    """Word tokens of a record's title, English title and body, through ``cache``."""
+    """Tokens of a record: title, English title, body, body sub-words; through ``cache``."""
     texts = analysis_texts(record)
     if cache is None:
         return compute_words(texts)

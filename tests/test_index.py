@@ -17,6 +17,7 @@ from alucorpus.index import (
     lone_char_query,
     prepare_document,
     segments,
+    terms_with_char,
 )
 from alucorpus.records import Attachment, Record
 
@@ -102,7 +103,7 @@ def test_prepare_document_is_plain_picklable_tokens() -> None:
     doc = prepare_document(make_record())
     assert pickle.loads(pickle.dumps(doc)) == doc
     assert "电解铝" in doc["body"] and "产能置换" in doc["body"]
-    assert "电解" in doc["body_bigram"]
+    assert "电解" in doc["body_sub"]  # inside 电解铝
     assert doc["doc_number"][0] == "工信部联原〔2025〕62号"
     assert doc["year"] == 2025 and doc["issued_key"] == 20250311
     assert "published" not in doc  # absent values are left out for whoosh
@@ -128,13 +129,14 @@ def test_segments_number_paragraphs_per_field() -> None:
 
 def test_bigram_field_tokens_end_characters_follow_the_bigrams() -> None:
     assert bigram_field_tokens(["电解铝，铝", "税"]) == ["电解", "解铝", "铝", "税", "铝"]
-    assert bigram_field_tokens(["电解铝行业"], skip={"行业"}) == ["电解", "解铝", "铝行", "业"]
 
 
-def test_body_bigram_leaves_out_body_words_and_has_no_positions() -> None:
+def test_body_sub_words_are_the_dictionary_words_inside_longer_words() -> None:
     doc = prepare_document(make_record())
-    assert "行业" in doc["body"] and "行业" not in doc["body_bigram"]
-    assert "铝行" in doc["body_bigram"]  # spans two words: only the bigram field has it
+    # 电解铝 and 产能置换 are body words; 电解, 产能 and 置换 are words inside them.
+    assert {"电解", "产能", "置换"} <= set(doc["body_sub"])
+    assert len(doc["body_sub"]) == len(set(doc["body_sub"]))  # each once
+    assert "解铝" not in doc["body_sub"]  # not a dictionary word
 
 
 def _ids(index: Index, query: object) -> set[str]:
@@ -142,20 +144,33 @@ def _ids(index: Index, query: object) -> set[str]:
         return {hit["id"] for hit in searcher.search(query, limit=None)}
 
 
-def test_bigram_queries_find_words_across_both_fields(tmp_path: Path) -> None:
+def test_bigram_and_character_queries(tmp_path: Path) -> None:
     other = make_record("r2", paragraphs=("行政许可。",), attachments=())
     with Index.create(tmp_path / "ix") as index:
         index.add([make_record(), other])
-        assert not index.schema["body_bigram"].format.supports("positions")
+        assert not index.schema["body_sub"].format.supports("positions")
         assert index.schema["title_bigram"].format.supports("positions")
-        # 铝行业: 铝行 is only in body_bigram, 行业 (a body word) only in body.
-        assert _ids(index, bigram_run_query("body_bigram", ["铝行", "行业"])) == {"r1"}
         assert _ids(index, bigram_run_query("title_bigram", ["高质", "质量"])) == {"r1", "r2"}
         assert _ids(index, bigram_run_query("title_bigram", ["质量", "高质"])) == set()
-        # 策 ends the run 严格执行电解铝行业产能置换政策: found without a "?策" wildcard.
-        assert _ids(index, lone_char_query("body_bigram", "策")) == {"r1"}
-        assert _ids(index, lone_char_query("body_bigram", "可")) == {"r2"}
+        # 策 is inside the body word 政策, 可 inside 许可: found through the words.
+        assert _ids(index, lone_char_query("body", "策")) == {"r1"}
+        assert _ids(index, lone_char_query("body", "可")) == {"r2"}
+        assert _ids(index, lone_char_query("body", "铝")) == {"r1"}  # 电解铝, 再生铝
         assert _ids(index, lone_char_query("title_bigram", "知")) == {"r1", "r2"}
+
+
+def test_terms_with_char_orders_by_frequency_and_bounds(tmp_path: Path) -> None:
+    records = [
+        make_record("r1", paragraphs=("电解铝。铝材。",), attachments=()),
+        make_record("r2", paragraphs=("电解铝。",), attachments=()),
+    ]
+    with Index.create(tmp_path / "ix") as index:
+        index.add(records)
+        with index.searcher() as searcher:
+            reader = searcher.reader()
+            assert terms_with_char(reader, "body", "铝", None) == ["电解铝", "铝材"]
+            assert terms_with_char(reader, "body", "铝", 1) == ["电解铝"]
+            assert terms_with_char(reader, "body", "钢", None) == []
 
 
 def test_lone_char_query_expands_to_a_bounded_number_of_bigrams(tmp_path: Path) -> None:
