@@ -55,6 +55,7 @@ from whoosh import query as Q
 from whoosh.matching import mcore
 from whoosh.matching.wrappers import WrappingMatcher
 
+from . import docsets
 from .analysis import (
     bigram_tokens,
     cjk_runs,
@@ -1633,32 +1634,18 @@ def make_snippets(data: dict[str, Any], plan: QueryPlan) -> tuple[Snippet, ...]:
 # -- search ---------------------------------------------------------------------------------------
 
 
-def _facets(results: Any) -> dict[str, dict[str, int]]:
-    out: dict[str, dict[str, int]] = {}
-    for name in ("department", "year", "doc_type"):
-        counts: dict[str, int] = {}
-        for key, value in results.groups(name).items():
-            if key is None or key == "":
-                continue
-            if name == "year" and not (isinstance(key, int) and 0 < key < 10000):
-                continue  # undated: the numeric column's default value
-            label = key.decode("utf-8") if isinstance(key, bytes) else str(key)
-            counts[label] = counts.get(label, 0) + int(value)
-        out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return out
-
-
 _WORD_FIELD_NAMES = frozenset({"title", "title_en", "body", "body_sub"})
 _BIGRAM_FIELD_NAMES = frozenset({"title_bigram"})
 
 
-def _matched_terms(hit: Any, plan: QueryPlan) -> tuple[str, ...]:
-    """The query words and translations (as written) whose index tokens matched the hit."""
-    if not hit.results.has_matched_terms():
-        return ()
+def _matched_terms(matched: Iterable[tuple[str, Any]], plan: QueryPlan) -> tuple[str, ...]:
+    """The query words and translations (as written) whose index tokens matched a hit.
+
+    ``matched``: the hit's matching (field, term) pairs (see :func:`_hits_matching_terms`).
+    """
     words: set[str] = set()
     bigrams: set[str] = set()
-    for fieldname, text in hit.matched_terms():
+    for fieldname, text in matched:
         if fieldname not in _WORD_FIELD_NAMES and fieldname not in _BIGRAM_FIELD_NAMES:
             continue  # numeric fields (year:) hold encoded numbers, not UTF-8 text
         value = text.decode("utf-8") if isinstance(text, bytes) else str(text)
@@ -1671,6 +1658,33 @@ def _matched_terms(hit: Any, plan: QueryPlan) -> tuple[str, ...]:
         if needle.matched(words, bigrams):
             terms[needle.text] = None
     return tuple(terms)
+
+
+def _hits_matching_terms(searcher: Any, query: Any, docnums: list[int]) -> dict[int, list[Any]]:
+    """The (field, term) pairs of ``query`` that match each of ``docnums``.
+
+    Computed for the page's hits only, by moving one matcher per index segment to
+    each hit (asking whoosh to record terms during the search would record them
+    for every match, at several times the cost of the search).
+    """
+    out: dict[int, list[Any]] = {d: [] for d in docnums}
+    context = searcher.context(needs_current=True)
+    for subsearcher, offset in searcher.leaf_searchers():
+        end = offset + subsearcher.reader().doc_count_all()
+        local = sorted(d - offset for d in docnums if offset <= d < end)
+        if not local:
+            continue
+        matcher = query.matcher(subsearcher, context)
+        for docnum in local:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == docnum:
+                out[docnum + offset] = list(matcher.matching_terms(docnum))
+    return out
 
 
 def search(
@@ -1728,41 +1742,38 @@ def search(
     filter_query = build_filter(
         departments=departments, since=since, until=until, doc_type=doc_type
     )
-    facets = sorting.Facets()
-    facets.add_facet(
-        "department", sorting.FieldFacet("departments", allow_overlap=True, maptype=sorting.Count)
-    )
-    facets.add_facet("year", sorting.FieldFacet("year", maptype=sorting.Count))
-    facets.add_facet("doc_type", sorting.FieldFacet("doc_type", maptype=sorting.Count))
     sortedby = sorting.FieldFacet("issued_key", reverse=True) if sort == "issued" else None
     with index.searcher() as searcher:
-        results = searcher.search(
-            plan.query,
-            filter=filter_query,
-            limit=max(1, offset + limit),
-            sortedby=sortedby,
-            groupedby=facets,
-            terms=True,
-        )
-        total = len(results)
+        # The whole result set, unscored, for the total and the facets (exact, fast);
+        # whoosh then scores and ranks it for the page only.
+        docs = docsets.query_docs(searcher, plan.query)
+        if filter_query is not None and docs:
+            docs &= docsets.query_docs(searcher, filter_query)
+        total = len(docs)
+        facet_counts = docsets.facet_counts(searcher, docs)
         hits = []
-        for hit in results[offset : offset + limit]:
-            data = hit["data"]
-            hits.append(
-                Hit(
-                    id=hit["id"],
-                    # Sorted by date, whoosh reports sort keys, not scores: say 0.
-                    score=float(hit.score or 0.0) if sortedby is None else 0.0,
-                    title=data.get("title", ""),
-                    source=data.get("source", ""),
-                    doc_number=data.get("doc_number"),
-                    departments=tuple(data.get("departments", ())),
-                    issued=data.get("issued"),
-                    snippets=make_snippets(data, plan),
-                    matched_terms=_matched_terms(hit, plan),
-                )
+        if limit and offset < total:
+            results = searcher.search(
+                plan.query, filter=docs, limit=offset + limit, sortedby=sortedby
             )
-        facet_counts = _facets(results)
+            page = list(results[offset : offset + limit])
+            matching = _hits_matching_terms(searcher, plan.query, [h.docnum for h in page])
+            for hit in page:
+                data = hit["data"]
+                hits.append(
+                    Hit(
+                        id=hit["id"],
+                        # Sorted by date, whoosh reports sort keys, not scores: say 0.
+                        score=float(hit.score or 0.0) if sortedby is None else 0.0,
+                        title=data.get("title", ""),
+                        source=data.get("source", ""),
+                        doc_number=data.get("doc_number"),
+                        departments=tuple(data.get("departments", ())),
+                        issued=data.get("issued"),
+                        snippets=make_snippets(data, plan),
+                        matched_terms=_matched_terms(matching.get(hit.docnum, ()), plan),
+                    )
+                )
     return SearchResults(
         query=query,
         total=total,
