@@ -148,11 +148,28 @@ def script_of(text: str) -> str:
     return "traditional" if changed >= max(3, len(sample) // 10) else "simplified"
 
 
+class _NfkcTable(dict[int, str]):
+    """Code point -> its NFKC form, filled on first use (a ``str.translate`` table)."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = unicodedata.normalize("NFKC", chr(code))
+        return value
+
+
+_NFKC_TABLE = _NfkcTable()
+
+
 def _nfkc_with_map(text: str) -> tuple[str, list[int], list[int]]:
     """NFKC, one character at a time, so each output character maps to its source."""
     if unicodedata.is_normalized("NFKC", text):
         offsets = list(range(len(text)))
         return text, offsets, [i + 1 for i in offsets]
+    table = _NFKC_TABLE
+    if all(len(table[ord(ch)]) == 1 for ch in set(text)):
+        # Every character becomes one character (full-width punctuation, the usual
+        # case): the offsets are the identity, and translate() does it in C.
+        offsets = list(range(len(text)))
+        return text.translate(table), offsets, [i + 1 for i in offsets]
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

@@ -112,7 +112,7 @@ def query_docs(searcher: Any, node: Any) -> set[int]:
         candidates = query_docs(searcher, Q.And([Q.Term(node.fieldname, w) for w in node.words]))
         if not candidates:
             return set()
-        return _whoosh_docs(searcher, node) & candidates
+        return _phrase_docs(searcher, node, candidates)
     if isinstance(node, Q.NumericRange | Q.DateRange):
         return query_docs(searcher, node._compile_query(searcher.reader()))
     if isinstance(node, Q.MultiTerm) and hasattr(node, "_btexts"):
@@ -132,6 +132,44 @@ def query_docs(searcher: Any, node: Any) -> set[int]:
             out |= query_docs(searcher, child)
         return out
     return _whoosh_docs(searcher, node)
+
+
+def _phrase_docs(searcher: Any, node: Any, candidates: set[int]) -> set[int]:
+    """Of ``candidates`` (which have all the words), those with the words in a row.
+
+    whoosh's phrase matcher does the same through its span machinery, several times
+    slower; this reads each word's positions at each candidate only.
+    """
+    words = list(node.words)
+    if getattr(node, "slop", 1) != 1 or len(words) < 2:
+        return _whoosh_docs(searcher, node) & candidates
+    out: set[int] = set()
+    for leaf, offset in searcher.reader().leaf_readers():
+        end = offset + leaf.doc_count_all()
+        local = sorted(d - offset for d in candidates if offset <= d < end)
+        if not local:
+            continue
+        try:
+            matchers = [leaf.postings(node.fieldname, w) for w in words]
+        except Exception:  # a word absent from this segment: no phrase here
+            continue
+        if not all(m.supports("positions") for m in matchers):
+            return _whoosh_docs(searcher, node) & candidates
+        for docnum in local:
+            starts: set[int] | None = None
+            for k, matcher in enumerate(matchers):
+                if matcher.is_active() and matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                if not matcher.is_active() or matcher.id() != docnum:
+                    starts = set()
+                    break
+                shifted = {p - k for p in matcher.value_as("positions")}
+                starts = shifted if starts is None else starts & shifted
+                if not starts:
+                    break
+            if starts:
+                out.add(docnum + offset)
+    return out
 
 
 def _whoosh_docs(searcher: Any, node: Any) -> set[int]:

@@ -1687,6 +1687,88 @@ def _hits_matching_terms(searcher: Any, query: Any, docnums: list[int]) -> dict[
     return out
 
 
+#: Fields whose matches score high (title words and bigrams, the document number):
+#: the candidates of :func:`_top_scored`.
+_STRONG_FIELDS = frozenset({"title", "title_en", "title_bigram", "doc_number"})
+#: Result sets at most this large are scored whole; larger ones candidate-first.
+_SCORE_ALL_UP_TO = 400
+
+
+def _leaf_queries(query: Any) -> list[Any]:
+    return [query] if query.is_leaf() else list(query.leaves())
+
+
+def _without_fields(query: Any, fields: frozenset[str]) -> Any:
+    """``query`` with every leaf on one of ``fields`` replaced by nothing (NullQuery)."""
+    if query.is_leaf():
+        return Q.NullQuery if query.field() in fields else query
+    return query.apply(lambda child: _without_fields(child, fields))
+
+
+def _score_docs(searcher: Any, query: Any, docnums: Iterable[int]) -> dict[int, float]:
+    """whoosh's score of ``query`` for each of ``docnums`` (all of them must match).
+
+    One matcher per segment, moved forward to each document in turn: the cost is per
+    scored document, not per match of the query.
+    """
+    scores: dict[int, float] = {}
+    wanted = sorted(docnums)
+    # needs_current: unions as trees of matchers that skip; without it whoosh may
+    # preload every posting of a small segment's unions into arrays first.
+    context = searcher.context(needs_current=True)
+    for subsearcher, offset in searcher.leaf_searchers():
+        end = offset + subsearcher.reader().doc_count_all()
+        local = [d - offset for d in wanted if offset <= d < end]
+        if not local:
+            continue
+        matcher = query.matcher(subsearcher, context)
+        for docnum in local:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == docnum:
+                scores[docnum + offset] = float(matcher.score())
+    return scores
+
+
+def _rank(scores: dict[int, float], n: int) -> list[tuple[int, float]]:
+    # whoosh's order: higher score first, then lower document number.
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:n]
+
+
+def _top_scored(searcher: Any, query: Any, docs: set[int], n: int) -> list[tuple[int, float]]:
+    """The ``n`` best (docnum, score) of ``docs`` (which all match ``query``), exactly.
+
+    Scoring every match costs about 30 µs each in whoosh's Python matchers, so a broad
+    query over 50 000 documents would take seconds. Candidate first instead (the
+    "MaxScore" idea): score only the documents that match in a strong field (title,
+    document number); every other document matches through the body alone, so its
+    score is at most the body-only query's maximum (whoosh's BM25 bound). When the
+    n-th candidate beats that bound, no other document can enter the top n; otherwise
+    everything is scored, as before. Either way the ranking is whoosh's own.
+    """
+    if len(docs) > _SCORE_ALL_UP_TO:
+        strong = [q for q in _leaf_queries(query) if q.field() in _STRONG_FIELDS]
+        candidates = docsets.query_docs(searcher, Q.Or(strong)) & docs if strong else set()
+        if n <= len(candidates) <= len(docs) // 2:
+            weak = _without_fields(query, _STRONG_FIELDS)
+            try:
+                if weak is Q.NullQuery:
+                    bound = 0.0
+                else:
+                    matcher = weak.matcher(searcher, searcher.context(needs_current=True))
+                    bound = float(matcher.max_quality()) if matcher.is_active() else 0.0
+            except (NotImplementedError, AttributeError, TypeError):  # a matcher without a bound
+                bound = float("inf")
+            best = _rank(_score_docs(searcher, query, candidates), n)
+            if len(best) == n and best[-1][1] > bound:
+                return best
+    return _rank(_score_docs(searcher, query, docs), n)
+
+
 def search(
     index: Index,
     query: str,
@@ -1753,25 +1835,31 @@ def search(
         facet_counts = docsets.facet_counts(searcher, docs)
         hits = []
         if limit and offset < total:
-            results = searcher.search(
-                plan.query, filter=docs, limit=offset + limit, sortedby=sortedby
-            )
-            page = list(results[offset : offset + limit])
-            matching = _hits_matching_terms(searcher, plan.query, [h.docnum for h in page])
-            for hit in page:
-                data = hit["data"]
+            if sortedby is not None:
+                results = searcher.search(
+                    plan.query,
+                    filter=docs if filter_query is not None else None,
+                    limit=offset + limit,
+                    sortedby=sortedby,
+                )
+                ranked = [(hit.docnum, 0.0) for hit in results[offset : offset + limit]]
+            else:
+                ranked = _top_scored(searcher, plan.query, docs, offset + limit)[offset:]
+            matching = _hits_matching_terms(searcher, plan.query, [d for d, _ in ranked])
+            for docnum, score in ranked:
+                stored = searcher.stored_fields(docnum)
+                data = stored["data"]
                 hits.append(
                     Hit(
-                        id=hit["id"],
-                        # Sorted by date, whoosh reports sort keys, not scores: say 0.
-                        score=float(hit.score or 0.0) if sortedby is None else 0.0,
+                        id=stored["id"],
+                        score=score,  # 0 when sorted by date
                         title=data.get("title", ""),
                         source=data.get("source", ""),
                         doc_number=data.get("doc_number"),
                         departments=tuple(data.get("departments", ())),
                         issued=data.get("issued"),
                         snippets=make_snippets(data, plan),
-                        matched_terms=_matched_terms(matching.get(hit.docnum, ()), plan),
+                        matched_terms=_matched_terms(matching.get(docnum, ()), plan),
                     )
                 )
     return SearchResults(
