@@ -54,6 +54,8 @@ Progress = Callable[[str, int, int], None]
 
 # Below this many files a process pool costs more to start than it saves.
 _PARALLEL_THRESHOLD = 8
+#: Files read, parsed and stored per step of an ingest (bounds its memory).
+_INGEST_CHUNK = 1000
 
 #: Tests set this to a crash point's name to SIGKILL the process there (see _crash_point).
 CRASH_ENV = "ALUCORPUS_TEST_CRASH_AT"
@@ -513,10 +515,42 @@ class Corpus:
         force: bool,
         keep_raw: bool = True,
     ) -> None:
-        """Read, parse and store a batch of files (parsing in parallel when it pays)."""
-        todo: list[_Parsed] = []
+        """Read, parse and store a batch of files (parsing in parallel when it pays).
+
+        Files go through in chunks of :data:`_INGEST_CHUNK`, each stored before the
+        next is read: memory stays bounded however large the batch (two language
+        sides in different chunks still meet, through the store).
+        """
         total = len(items)
         done = 0
+        for start in range(0, total, _INGEST_CHUNK):
+            done = self._ingest_chunk(
+                store,
+                items[start : start + _INGEST_CHUNK],
+                columns,
+                report,
+                progress,
+                force=force,
+                keep_raw=keep_raw,
+                done=done,
+                total=total,
+            )
+
+    def _ingest_chunk(
+        self,
+        store: Store,
+        items: list[_Input],
+        columns: dict[str, str],
+        report: IngestReport,
+        progress: Progress | None,
+        *,
+        force: bool,
+        keep_raw: bool,
+        done: int,
+        total: int,
+    ) -> int:
+        """One chunk of :meth:`_ingest_items`; returns the files done so far."""
+        todo: list[_Parsed] = []
         for item in items:
             parsed = _Parsed(item)
             try:
@@ -553,6 +587,7 @@ class Corpus:
         for parsed in todo:
             if parsed.error is not None:
                 report.outcomes.append(FileOutcome(parsed.item.given, "failed", error=parsed.error))
+        return done
 
     def _parse_all(
         self, todo: list[_Parsed], file_columns: dict[str, dict[str, str]]

@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from alucorpus.errors import IndexOutdatedError
 from alucorpus.evaluation import (
     METRICS,
     build_index,
@@ -51,7 +52,13 @@ def main() -> int:
 
     index_dir = args.work / "index"
     started = time.perf_counter()
-    if args.rebuild or not Index.exists(index_dir):
+    stale = False
+    if not args.rebuild and Index.exists(index_dir):
+        try:
+            Index.open(index_dir).close()
+        except IndexOutdatedError:
+            stale = True  # built by an older analyzer or schema: rebuild it
+    if args.rebuild or stale or not Index.exists(index_dir):
         records = evaluation_records(args.corpus, args.seeds)
         build_index(records, index_dir).close()
         print(f"indexed {len(records)} records in {time.perf_counter() - started:.1f} s")
