@@ -1691,7 +1691,7 @@ def _hits_matching_terms(searcher: Any, query: Any, docnums: list[int]) -> dict[
 #: the candidates of :func:`_top_scored`.
 _STRONG_FIELDS = frozenset({"title", "title_en", "title_bigram", "doc_number"})
 #: Result sets at most this large are scored whole; larger ones candidate-first.
-_SCORE_ALL_UP_TO = 400
+_SCORE_ALL_UP_TO = 100
 
 
 def _leaf_queries(query: Any) -> list[Any]:

@@ -62,7 +62,7 @@ def test_query_docs_equal_whoosh_matches(corpus: Corpus, query: str, translation
         index.close()
 
 
-@pytest.mark.parametrize("score_all_up_to", [0, 400])
+@pytest.mark.parametrize("score_all_up_to", [0, 100])
 @pytest.mark.parametrize(("query", "translation"), QUERIES)
 def test_candidate_first_ranking_equals_scoring_everything(
     corpus: Corpus,
