@@ -23,6 +23,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from whoosh import formats
+
 from .analysis import (
     ANALYZER_VERSION,
     BigramTokenizer,
@@ -54,6 +56,37 @@ STAMP_FILE = "alucorpus-stamp.json"
 WRITE_TIMEOUT = 10.0
 
 
+class ListPositions(formats.Positions):  # type: ignore[misc]
+    """whoosh's Positions format, computed straight from a list of tokens (0, 1, 2 …).
+
+    whoosh builds a Token object per list item and goes through its generic token
+    stream: 8 % of all index writing for the body. The postings are byte for byte
+    the same (same encoding), so reading needs nothing new.
+    """
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, list | tuple):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        positions: dict[str, list[int]] = {}
+        for pos, word in enumerate(value):
+            at = positions.get(word)
+            if at is None:
+                positions[word] = [pos]
+            else:
+                at.append(pos)
+        boost = self.field_boost
+        encode = self.encode
+        for word, at in positions.items():
+            yield (word, len(at), len(at) * boost, encode(at))
+
+
+def _with_list_positions(field: Any) -> Any:
+    """``field`` (a positional TEXT field) with the :class:`ListPositions` format."""
+    field.format = ListPositions(field_boost=field.format.field_boost)
+    return field
+
+
 def build_schema() -> Any:
     """The one schema definition, each field with its purpose."""
     from whoosh import fields
@@ -70,7 +103,8 @@ def build_schema() -> Any:
         # English title (official or machine-translated), stemmed words.
         title_en=fields.TEXT(analyzer=WordTokenizer(), phrase=True),
         # Body: paragraphs, English paragraphs and summary, attachments (titles and text).
-        body=fields.TEXT(analyzer=WordTokenizer(), phrase=True),
+        # (Positions from token lists directly: see _list_positions_class.)
+        body=_with_list_positions(fields.TEXT(analyzer=WordTokenizer(), phrase=True)),
         # The body's safety net: the dictionary words inside its longer words (电解铝
         # inside 电解铝厂), each once, no positions. It replaced a character-bigram
         # field that cost more than half of all index writing for 0.007 nDCG@20.
