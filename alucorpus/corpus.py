@@ -788,6 +788,10 @@ class Corpus:
                         fresh=True,
                         cache_path=self.layout.cache / "segments.sqlite3",
                     )
+                    from . import docsets
+
+                    with index.searcher() as searcher:
+                        docsets.prepare(searcher)
             finally:
                 index.close()
             _crash_point("before-switch")

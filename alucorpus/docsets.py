@@ -26,10 +26,10 @@ from typing import Any
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
+from .index import segment_sidecar
+
 log = logging.getLogger(__name__)
 
-#: Per index segment: facet name -> label -> segment-local document numbers.
-_FACET_CACHE: dict[str, dict[str, dict[Any, frozenset[int]]]] = {}
 #: Per set of segments (one index generation): the same in index-wide numbers.
 _INDEX_FACETS: dict[tuple[Any, ...], dict[str, dict[Any, frozenset[int]]]] = {}
 
@@ -187,30 +187,32 @@ def _segment_key(leaf: Any) -> str | None:
 
 def _segment_facets(leaf: Any) -> dict[str, dict[Any, frozenset[int]]]:
     """department / doc_type / year -> label -> local document numbers, for one segment."""
-    key = _segment_key(leaf)
-    if key is not None and key in _FACET_CACHE:
-        return _FACET_CACHE[key]
-    facets: dict[str, dict[Any, frozenset[int]]] = {"department": {}, "doc_type": {}, "year": {}}
-    for facet, fieldname in (("department", "departments"), ("doc_type", "doc_type")):
-        if fieldname not in leaf.indexed_field_names():
-            continue
-        for btext in leaf.lexicon(fieldname):
-            label = btext.decode("utf-8") if isinstance(btext, bytes) else str(btext)
-            ids = _leaf_term_ids(leaf, fieldname, btext)
-            if ids:
-                facets[facet][label] = frozenset(ids)
-    if leaf.has_column("year"):
-        column = leaf.column_reader("year")
-        deleted = leaf.deleted_docs_set if leaf.has_deletions() else set()
-        by_year: dict[int, list[int]] = {}
-        for docnum, year in enumerate(column):
-            if docnum in deleted or not year or not 0 < year < 10000:
-                continue  # undated: the numeric column's default value
-            by_year.setdefault(int(year), []).append(docnum)
-        facets["year"] = {year: frozenset(ids) for year, ids in by_year.items()}
-    if key is not None:
-        _FACET_CACHE[key] = facets
-    return facets
+
+    def build() -> dict[str, dict[Any, frozenset[int]]]:
+        facets: dict[str, dict[Any, frozenset[int]]] = {
+            "department": {},
+            "doc_type": {},
+            "year": {},
+        }
+        for facet, fieldname in (("department", "departments"), ("doc_type", "doc_type")):
+            if fieldname not in leaf.indexed_field_names():
+                continue
+            for btext in leaf.lexicon(fieldname):
+                label = btext.decode("utf-8") if isinstance(btext, bytes) else str(btext)
+                ids = _leaf_term_ids(leaf, fieldname, btext)
+                if ids:
+                    facets[facet][label] = frozenset(ids)
+        if leaf.has_column("year"):
+            by_year: dict[int, list[int]] = {}
+            for docnum, year in enumerate(leaf.column_reader("year")):
+                if year and 0 < year < 10000:  # else undated: the column's default value
+                    by_year.setdefault(int(year), []).append(docnum)
+            facets["year"] = {year: frozenset(ids) for year, ids in by_year.items()}
+        return facets
+
+    # Kept beside the segment (index.segment_sidecar). Deleted documents may remain
+    # in these sets: they are only ever intersected with live matches.
+    return segment_sidecar(leaf, "facets", build)  # type: ignore[no-any-return]
 
 
 def _index_facets(searcher: Any) -> dict[str, dict[Any, frozenset[int]]]:
@@ -253,4 +255,17 @@ def facet_counts(searcher: Any, docs: set[int]) -> dict[str, dict[str, int]]:
     return {name: out[name] for name in ("department", "year", "doc_type")}
 
 
-__all__ = ["all_docs", "facet_counts", "query_docs", "term_docs"]
+def prepare(searcher: Any) -> None:
+    """Build what searches derive from each segment (facet sets, characters in words) now.
+
+    A fresh build calls this before it goes live, so that the first searches, each
+    perhaps a new process, find it ready beside the segments.
+    """
+    from .index import _segment_char_terms
+
+    for leaf, _ in searcher.reader().leaf_readers():
+        _segment_facets(leaf)
+        _segment_char_terms(leaf, "body")
+
+
+__all__ = ["all_docs", "facet_counts", "prepare", "query_docs", "term_docs"]

@@ -19,6 +19,8 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import marshal
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -261,32 +263,67 @@ def _char_prefix_class() -> Any:
 
 # -- characters inside words ----------------------------------------------------------------------
 
-#: Per segment and field: character -> [(term, document frequency)], most frequent
-#: first. Built from the segment's term list on first use (a segment never changes).
-_CHAR_TERMS: dict[tuple[str, str], dict[str, list[tuple[str, int]]]] = {}
+#: Sidecar values already loaded in this process: (segment id, name) -> value.
+_SIDECARS: dict[tuple[str, str], Any] = {}
+
+
+def segment_sidecar(reader: Any, name: str, build: Any) -> Any:
+    """A value derived from one index segment, built once and kept beside it.
+
+    A segment never changes (deletions only hide documents, and the tables kept here
+    are used intersected with live documents), so what is derived from it can be
+    computed once: it is kept in this process and in a marshal file
+    ``alucorpus-<name>-<segment id>.marshal`` in the index folder, so that a fresh
+    process (``alucorpus search`` from the shell) loads it instead of scanning the
+    segment again. An unreadable or unwritable file only costs the rebuild.
+    """
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    if segment is None:
+        return build()
+    key = (segment.segment_id(), name)
+    if key in _SIDECARS:
+        return _SIDECARS[key]
+    folder = getattr(getattr(reader, "_storage", None), "folder", None)
+    path = Path(folder) / f"alucorpus-{name}-{key[0]}.marshal" if folder else None
+    value = None
+    if path is not None and path.exists():
+        try:
+            value = marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            log.debug("unreadable sidecar %s", path, exc_info=True)
+    if value is None:
+        value = build()
+        if path is not None:
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            try:
+                tmp.write_bytes(marshal.dumps(value))
+                os.replace(tmp, path)
+            except (OSError, ValueError):
+                log.debug("could not keep sidecar %s", path, exc_info=True)
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+    _SIDECARS[key] = value
+    return value
 
 
 def _segment_char_terms(reader: Any, fieldname: str) -> dict[str, list[tuple[str, int]]]:
     """The CJK characters of one segment's terms in ``fieldname``, each with its terms."""
-    segment = reader.segment() if hasattr(reader, "segment") else None
-    key = (segment.segment_id() if segment is not None else str(id(reader)), fieldname)
-    cached = _CHAR_TERMS.get(key)
-    if cached is not None:
-        return cached
-    table: dict[str, list[tuple[str, int]]] = {}
-    if fieldname in reader.indexed_field_names():
-        for btext, info in reader.iter_field(fieldname):
-            term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            if not has_cjk(term):
-                continue
-            df = info.doc_frequency()
-            for char in set(term):
-                table.setdefault(char, []).append((term, df))
-    for terms in table.values():
-        terms.sort(key=lambda item: -item[1])
-    if segment is not None:
-        _CHAR_TERMS[key] = table
-    return table
+
+    def build() -> dict[str, list[tuple[str, int]]]:
+        table: dict[str, list[tuple[str, int]]] = {}
+        if fieldname in reader.indexed_field_names():
+            for btext, info in reader.iter_field(fieldname):
+                term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+                if not has_cjk(term):
+                    continue
+                df = info.doc_frequency()
+                for char in set(term):
+                    table.setdefault(char, []).append((term, df))
+        for terms in table.values():
+            terms.sort(key=lambda item: -item[1])
+        return table
+
+    return segment_sidecar(reader, f"chars-{fieldname}", build)  # type: ignore[no-any-return]
 
 
 def terms_with_char(ixreader: Any, fieldname: str, char: str, limit: int | None) -> list[str]:
