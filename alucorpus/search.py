@@ -1692,17 +1692,21 @@ def _hits_matching_terms(searcher: Any, query: Any, docnums: list[int]) -> dict[
 _STRONG_FIELDS = frozenset({"title", "title_en", "title_bigram", "doc_number"})
 #: Result sets at most this large are scored whole; larger ones candidate-first.
 _SCORE_ALL_UP_TO = 100
+#: A body term in at most this many documents makes its documents candidates too:
+#: rare terms have the highest scores, and would otherwise make the bound for the
+#: other documents too loose to stop early.
+_RARE_DOCS = 100
 
 
 def _leaf_queries(query: Any) -> list[Any]:
     return [query] if query.is_leaf() else list(query.leaves())
 
 
-def _without_fields(query: Any, fields: frozenset[str]) -> Any:
-    """``query`` with every leaf on one of ``fields`` replaced by nothing (NullQuery)."""
+def _without(query: Any, drop: Callable[[Any], bool]) -> Any:
+    """``query`` with every leaf for which ``drop`` is true replaced by nothing (NullQuery)."""
     if query.is_leaf():
-        return Q.NullQuery if query.field() in fields else query
-    return query.apply(lambda child: _without_fields(child, fields))
+        return Q.NullQuery if drop(query) else query
+    return query.apply(lambda child: _without(child, drop))
 
 
 def _score_docs(searcher: Any, query: Any, docnums: Iterable[int]) -> dict[int, float]:
@@ -1744,17 +1748,27 @@ def _top_scored(searcher: Any, query: Any, docs: set[int], n: int) -> list[tuple
 
     Scoring every match costs about 30 µs each in whoosh's Python matchers, so a broad
     query over 50 000 documents would take seconds. Candidate first instead (the
-    "MaxScore" idea): score only the documents that match in a strong field (title,
-    document number); every other document matches through the body alone, so its
-    score is at most the body-only query's maximum (whoosh's BM25 bound). When the
-    n-th candidate beats that bound, no other document can enter the top n; otherwise
-    everything is scored, as before. Either way the ranking is whoosh's own.
+    "MaxScore" idea): score only the documents that match a strong part of the query
+    (a title field, the document number, or a body term in at most
+    :data:`_RARE_DOCS` documents); every other document matches through the common
+    body terms alone, so its score is at most that remainder's maximum (whoosh's
+    BM25 bound, :meth:`max_quality`). When the n-th candidate beats that bound, no
+    other document can enter the top n; otherwise everything is scored. Either way
+    the ranking is whoosh's own (tests/test_docsets.py compares them).
     """
     if len(docs) > _SCORE_ALL_UP_TO:
-        strong = [q for q in _leaf_queries(query) if q.field() in _STRONG_FIELDS]
+
+        def is_candidate_part(leaf: Any) -> bool:
+            if leaf.field() in _STRONG_FIELDS:
+                return True
+            return type(leaf) is Q.Term and (
+                searcher.doc_frequency(leaf.fieldname, leaf.text) <= _RARE_DOCS
+            )
+
+        strong = [q for q in _leaf_queries(query) if is_candidate_part(q)]
         candidates = docsets.query_docs(searcher, Q.Or(strong)) & docs if strong else set()
         if n <= len(candidates) <= len(docs) // 2:
-            weak = _without_fields(query, _STRONG_FIELDS)
+            weak = _without(query, is_candidate_part)
             try:
                 if weak is Q.NullQuery:
                     bound = 0.0
