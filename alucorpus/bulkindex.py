@@ -51,6 +51,18 @@ def shard_bounds(total: int, workers: int) -> list[tuple[int, int]]:
     return [(cuts[i], cuts[i + 1]) for i in range(workers) if cuts[i] < cuts[i + 1]]
 
 
+def _read_exact(f: Any, size: int) -> bytes:
+    """``size`` bytes from ``f`` (fewer only at the end: raw files may return short reads)."""
+    parts = []
+    while size > 0:
+        part = f.read(size)
+        if not part:
+            break
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
 class _MarshalPool:
     """Mixin for whoosh's PostingPool: spill sorted runs as marshal chunks, not pickles.
 
@@ -68,20 +80,28 @@ class _MarshalPool:
         for item in items:
             buffer.append(item)
             if len(buffer) >= self.chunk:
-                marshal.dump(buffer, f)
+                self._write_chunk(f, buffer)
                 buffer = []
         if buffer:
-            marshal.dump(buffer, f)
+            self._write_chunk(f, buffer)
         f.close()
+
+    @staticmethod
+    def _write_chunk(f: Any, buffer: list[Any]) -> None:
+        # Length-prefixed, so that reading is one read() and one marshal.loads: whoosh's
+        # run files are unbuffered, and marshal.load on them reads a few bytes at a time.
+        data = marshal.dumps(buffer)
+        f.write(len(data).to_bytes(8, "little"))
+        f.write(data)
 
     def _read_run(self, path: str) -> Any:
         f = self._open_run(path)  # type: ignore[attr-defined]
         try:
             while True:
-                try:
-                    chunk = marshal.load(f)
-                except EOFError:
+                header = _read_exact(f, 8)
+                if len(header) < 8:
                     return
+                chunk = marshal.loads(_read_exact(f, int.from_bytes(header, "little")))
                 yield from chunk  # marshal keeps tuples as tuples: sort order holds
         finally:
             f.close()
