@@ -257,6 +257,9 @@ def build_parallel(
             f"the search index at {index.path} is being written by another process;"
             " try again when it has finished"
         ) from None
+    if cache_path:
+        # Create the cache (and switch it to WAL) before the workers open it together.
+        SegmentCache(cache_path).close()
     context = multiprocessing.get_context("fork")
     results = context.Queue()
     processes = [

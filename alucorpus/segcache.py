@@ -23,6 +23,7 @@ import hashlib
 import logging
 import marshal
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -38,6 +39,9 @@ CACHE_FILE = "segments.sqlite3"
 #: its segments; the sub-words (:func:`~alucorpus.analysis.record_sub_words`) are
 #: cached too, so that a warm rebuild never loads jieba's dictionary.
 RecordWords = tuple[list[str], list[str], list[str], list[str]]
+
+#: Tries to open the cache when another process holds it locked (see SegmentCache).
+_OPEN_ATTEMPTS = 20
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS words (key BLOB PRIMARY KEY, tokens BLOB NOT NULL)"
 
@@ -95,15 +99,27 @@ class SegmentCache:
         self._batch = batch
         self._pending: list[tuple[bytes, bytes]] = []
         self._db: sqlite3.Connection | None = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=OFF")  # a cache: losing its tail costs only time
-            db.execute(_SCHEMA)
-            self._db = db
-        except (OSError, sqlite3.Error) as exc:
-            log.warning("segmentation cache %s unusable (%s); segmenting without it", path, exc)
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=OFF")  # a cache: losing its tail costs only time
+                db.execute(_SCHEMA)
+                self._db = db
+                return
+            except sqlite3.OperationalError as exc:
+                # Two workers opening a new cache at once: switching it to WAL needs an
+                # exclusive lock, and SQLite does not wait for it. (Before this retry,
+                # one worker of a 50 000-document build ran without its cache.)
+                if "locked" in str(exc) and attempt + 1 < _OPEN_ATTEMPTS:
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                log.warning("segmentation cache %s unusable (%s); segmenting without it", path, exc)
+                return
+            except (OSError, sqlite3.Error) as exc:
+                log.warning("segmentation cache %s unusable (%s); segmenting without it", path, exc)
+                return
 
     def get(self, key: bytes) -> RecordWords | None:
         """The cached words under ``key``, or None (also when the entry is unreadable)."""

@@ -150,3 +150,30 @@ def test_real_documents_build_the_same(shared_corpus: Path, tmp_path: Path) -> N
     bulk = Index.create(tmp_path / "bulk")
     build_parallel(bulk, records, workers=2, cache_path=tmp_path / "seg.sqlite3")
     _same_results(plain, bulk, ["国务院 通知", '"安全生产"', "國務院", "number:国发〔2018〕"])
+
+
+def test_cache_open_retries_when_the_database_is_locked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two build workers opening a new cache at once: switching it to WAL needs an
+    # exclusive lock and SQLite reports "database is locked" without waiting. The
+    # second worker must retry, not run without its cache (seen at 50 000 documents).
+    import sqlite3
+
+    from alucorpus import segcache
+
+    real_connect = sqlite3.connect
+    calls = []
+
+    def flaky_connect(*args: object, **kwargs: object) -> sqlite3.Connection:
+        calls.append(1)
+        if len(calls) < 3:
+            raise sqlite3.OperationalError("database is locked")
+        return real_connect(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(segcache.sqlite3, "connect", flaky_connect)
+    cache = SegmentCache(tmp_path / "segments.sqlite3")
+    try:
+        assert cache._db is not None and len(calls) == 3
+    finally:
+        cache.close()
