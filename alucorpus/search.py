@@ -788,7 +788,12 @@ class _CoordMatcher(_GroupMatcher):
         return _CoordMatcher(subs, self.total, self.power)
 
     def max_quality(self) -> float:
-        return sum(m.max_quality() * w for m, w in self._active())
+        # A document matches at most the active alternatives, so its share is at most
+        # theirs: a bound that tightens as alternatives run out (or, in the rest of a
+        # query without its strong parts, were never there: search._top_scored).
+        active = self._active()
+        share = (len(active) / self.total) ** self.power
+        return sum(m.max_quality() * w for m, w in active) * share
 
     def weight(self) -> float:
         return sum(m.weight() * w for m, w in self._at_current())
@@ -1692,9 +1697,9 @@ def _hits_matching_terms(searcher: Any, query: Any, docnums: list[int]) -> dict[
 _STRONG_FIELDS = frozenset({"title", "title_en", "title_bigram", "doc_number"})
 #: Result sets at most this large are scored whole; larger ones candidate-first.
 _SCORE_ALL_UP_TO = 100
-#: A body term in at most this many documents makes its documents candidates too:
-#: rare terms have the highest scores, and would otherwise make the bound for the
-#: other documents too loose to stop early.
+#: A body term in at most this many documents (or 1 % of the index, if more) makes
+#: its documents candidates too: rare terms have the highest scores, and would
+#: otherwise make the bound for the other documents too loose to stop early.
 _RARE_DOCS = 100
 
 
@@ -1750,8 +1755,8 @@ def _top_scored(searcher: Any, query: Any, docs: set[int], n: int) -> list[tuple
     query over 50 000 documents would take seconds. Candidate first instead (the
     "MaxScore" idea): score only the documents that match a strong part of the query
     (a title field, the document number, or a body term in at most
-    :data:`_RARE_DOCS` documents); every other document matches through the common
-    body terms alone, so its score is at most that remainder's maximum (whoosh's
+    :data:`_RARE_DOCS` documents or 1 % of the index); every other document matches
+    through the common body terms alone, so its score is at most that remainder's maximum (whoosh's
     BM25 bound, :meth:`max_quality`). When the n-th candidate beats that bound, no
     other document can enter the top n; otherwise everything is scored. Either way
     the ranking is whoosh's own (tests/test_docsets.py compares them).
@@ -1762,8 +1767,10 @@ def _top_scored(searcher: Any, query: Any, docs: set[int], n: int) -> list[tuple
             if leaf.field() in _STRONG_FIELDS:
                 return True
             return type(leaf) is Q.Term and (
-                searcher.doc_frequency(leaf.fieldname, leaf.text) <= _RARE_DOCS
+                searcher.doc_frequency(leaf.fieldname, leaf.text) <= rare
             )
+
+        rare = max(_RARE_DOCS, searcher.doc_count() // 100)
 
         strong = [q for q in _leaf_queries(query) if is_candidate_part(q)]
         candidates = docsets.query_docs(searcher, Q.Or(strong)) & docs if strong else set()
