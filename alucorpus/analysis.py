@@ -284,10 +284,7 @@ def sub_words(word: str) -> tuple[str, ...]:
     n = len(word)
     if n < SUB_WORD_MIN_LEN or not _CJK_RE.match(word):
         return ()
-    freq = _jieba().FREQ
-    if not freq:
-        _jieba().initialize()
-        freq = _jieba().FREQ
+    freq = _jieba().FREQ  # loaded: _jieba() loads the user dictionary, which initialises
     out: dict[str, None] = {}
     for size in range(2, n):
         for start in range(n - size + 1):

@@ -166,7 +166,6 @@ def _bulk_writer(ix: Any, limitmb: int) -> Any:
     # so any whoosh reads them; compound=False skips copying the segment into one file.
     return Writer(
         ix,
-        poolclass=Pool,
         _lk=False,
         limitmb=limitmb,
         compound=False,

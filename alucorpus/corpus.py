@@ -522,18 +522,20 @@ class Corpus:
         sides in different chunks still meet, through the store).
         """
         total = len(items)
-        done = 0
         for start in range(0, total, _INGEST_CHUNK):
-            done = self._ingest_chunk(
+
+            def chunk_progress(phase: str, done: int, _: int, start: int = start) -> None:
+                if progress:
+                    progress(phase, start + done, total)
+
+            self._ingest_chunk(
                 store,
                 items[start : start + _INGEST_CHUNK],
                 columns,
                 report,
-                progress,
+                chunk_progress,
                 force=force,
                 keep_raw=keep_raw,
-                done=done,
-                total=total,
             )
 
     def _ingest_chunk(
@@ -542,14 +544,14 @@ class Corpus:
         items: list[_Input],
         columns: dict[str, str],
         report: IngestReport,
-        progress: Progress | None,
+        progress: Progress,
         *,
         force: bool,
         keep_raw: bool,
-        done: int,
-        total: int,
-    ) -> int:
-        """One chunk of :meth:`_ingest_items`; returns the files done so far."""
+    ) -> None:
+        """One chunk of :meth:`_ingest_items` (``progress`` counts within the chunk)."""
+        total = len(items)
+        done = 0
         todo: list[_Parsed] = []
         for item in items:
             parsed = _Parsed(item)
@@ -564,8 +566,7 @@ class Corpus:
                 if not force and store.file_hash(item.raw_path) == parsed.sha256:
                     report.outcomes.append(FileOutcome(item.given, "unchanged"))
                     done += 1
-                    if progress:
-                        progress("parse", done, total)
+                    progress("parse", done, total)
                     continue
             todo.append(parsed)
 
@@ -578,8 +579,7 @@ class Corpus:
             else:
                 parsed.records = result
             done += 1
-            if progress:
-                progress("parse", done, total)
+            progress("parse", done, total)
 
         self._store_parsed(
             store, [p for p in todo if p.error is None], file_columns, report, keep_raw
@@ -587,7 +587,6 @@ class Corpus:
         for parsed in todo:
             if parsed.error is not None:
                 report.outcomes.append(FileOutcome(parsed.item.given, "failed", error=parsed.error))
-        return done
 
     def _parse_all(
         self, todo: list[_Parsed], file_columns: dict[str, dict[str, str]]

@@ -21,6 +21,7 @@ know is evaluated by whoosh itself, so the set is always exactly what whoosh mat
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh import query as Q
@@ -64,9 +65,21 @@ def term_docs(searcher: Any, fieldname: str, text: Any) -> set[int]:
     """Document numbers (index-wide) of the documents with ``text`` in ``fieldname``."""
     out: set[int] = set()
     for leaf, offset in searcher.reader().leaf_readers():
-        ids = _leaf_term_ids(leaf, fieldname, text)
-        out.update(i + offset for i in ids) if offset else out.update(ids)
+        out.update(i + offset for i in _leaf_term_ids(leaf, fieldname, text))
     return out
+
+
+def by_segment(leaves: Iterable[tuple[Any, int]], docnums: Iterable[int]) -> Iterator[Any]:
+    """(leaf, offset, sorted local numbers) for each segment that holds some of ``docnums``.
+
+    ``leaves``: ``reader.leaf_readers()`` or ``searcher.leaf_searchers()``.
+    """
+    wanted = sorted(docnums)
+    for leaf, offset in leaves:
+        end = offset + leaf.doc_count_all()
+        local = [d - offset for d in wanted if offset <= d < end]
+        if local:
+            yield leaf, offset, local
 
 
 def all_docs(searcher: Any) -> set[int]:
@@ -81,7 +94,7 @@ def _children(node: Any) -> list[Any]:
 
 def query_docs(searcher: Any, node: Any) -> set[int]:
     """The document numbers ``node`` matches, exactly as whoosh would match them."""
-    if node is None or node is Q.NullQuery or isinstance(node, Q.NullQuery.__class__):
+    if node is None or node is Q.NullQuery:
         return set()
     if isinstance(node, Q.Every):
         return all_docs(searcher)
@@ -144,11 +157,7 @@ def _phrase_docs(searcher: Any, node: Any, candidates: set[int]) -> set[int]:
     if getattr(node, "slop", 1) != 1 or len(words) < 2:
         return _whoosh_docs(searcher, node) & candidates
     out: set[int] = set()
-    for leaf, offset in searcher.reader().leaf_readers():
-        end = offset + leaf.doc_count_all()
-        local = sorted(d - offset for d in candidates if offset <= d < end)
-        if not local:
-            continue
+    for leaf, offset, local in by_segment(searcher.reader().leaf_readers(), candidates):
         try:
             matchers = [leaf.postings(node.fieldname, w) for w in words]
         except Exception:  # a word absent from this segment: no phrase here
@@ -252,7 +261,7 @@ def facet_counts(searcher: Any, docs: set[int]) -> dict[str, dict[str, int]]:
                 if n:
                     counts[str(label)] = n
         out[facet] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return {name: out[name] for name in ("department", "year", "doc_type")}
+    return out  # department, year, doc_type: the order _index_facets builds them in
 
 
 def prepare(searcher: Any) -> None:
@@ -268,4 +277,4 @@ def prepare(searcher: Any) -> None:
         _segment_char_terms(leaf, "body")
 
 
-__all__ = ["all_docs", "facet_counts", "prepare", "query_docs", "term_docs"]
+__all__ = ["all_docs", "by_segment", "facet_counts", "prepare", "query_docs", "term_docs"]

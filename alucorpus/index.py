@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import formats
+from whoosh import query as Q
 
 from .analysis import (
     ANALYZER_VERSION,
@@ -105,7 +106,7 @@ def build_schema() -> Any:
         # English title (official or machine-translated), stemmed words.
         title_en=fields.TEXT(analyzer=WordTokenizer(), phrase=True),
         # Body: paragraphs, English paragraphs and summary, attachments (titles and text).
-        # (Positions from token lists directly: see _list_positions_class.)
+        # (Positions straight from the token lists: see ListPositions.)
         body=_with_list_positions(fields.TEXT(analyzer=WordTokenizer(), phrase=True)),
         # The body's safety net: the dictionary words inside its longer words (电解铝
         # inside 电解铝厂), each once, no positions. It replaced a character-bigram
@@ -227,8 +228,6 @@ def bigram_field_tokens(texts: Iterable[str]) -> list[str]:
 
 def bigram_run_query(fieldname: str, grams: list[str], boost: float = 1.0) -> Any:
     """Documents whose (positional) bigram field shows one CJK run, given as its bigrams."""
-    from whoosh import query as Q
-
     if len(grams) > 1:
         return Q.Phrase(fieldname, grams, boost=boost)
     return Q.Term(fieldname, grams[0], boost=boost)
@@ -239,26 +238,22 @@ def bigram_run_query(fieldname: str, grams: list[str], boost: float = 1.0) -> An
 CHAR_EXPANSIONS = 16
 
 
-def _char_prefix_class() -> Any:
-    """whoosh's Prefix query, expanded to the ``limit`` most frequent terms only."""
-    from whoosh import query as Q
+class CharPrefix(Q.Prefix):  # type: ignore[misc]
+    """whoosh's Prefix query, expanded to the :data:`CHAR_EXPANSIONS` most frequent terms."""
 
-    class CharPrefix(Q.Prefix):  # type: ignore[misc]
-        limit = CHAR_EXPANSIONS
+    limit = CHAR_EXPANSIONS
 
-        def _btexts(self, ixreader: Any) -> list[Any]:
-            # The character itself (a run end or a lone-character run) always counts;
-            # then the most frequent bigrams: they hold nearly every document that
-            # has the character, at a bounded number of posting lists.
-            terms = list(ixreader.expand_prefix(self.fieldname, self.text))
-            if len(terms) <= self.limit + 1:
-                return terms
-            own = self.text.encode("utf-8") if isinstance(terms[0], bytes) else self.text
-            others = [t for t in terms if t != own]
-            others.sort(key=lambda t: -ixreader.doc_frequency(self.fieldname, t))
-            return ([own] if own in terms else []) + others[: self.limit]
-
-    return CharPrefix
+    def _btexts(self, ixreader: Any) -> list[Any]:
+        # The character itself (a run end or a lone-character run) always counts;
+        # then the most frequent bigrams: they hold nearly every document that
+        # has the character, at a bounded number of posting lists.
+        terms = list(ixreader.expand_prefix(self.fieldname, self.text))
+        if len(terms) <= self.limit + 1:
+            return terms
+        own = self.text.encode("utf-8") if isinstance(terms[0], bytes) else self.text
+        others = [t for t in terms if t != own]
+        others.sort(key=lambda t: -ixreader.doc_frequency(self.fieldname, t))
+        return ([own] if own in terms else []) + others[: self.limit]
 
 
 # -- characters inside words ----------------------------------------------------------------------
@@ -340,43 +335,39 @@ def terms_with_char(ixreader: Any, fieldname: str, char: str, limit: int | None)
     return own + (others if limit is None else others[:limit])
 
 
-def _contains_char_class() -> Any:
-    from whoosh import query as Q
+class ContainsChar(Q.MultiTerm):  # type: ignore[misc]
+    """Documents with a term in ``fieldname`` that contains the character ``text``."""
 
-    class ContainsChar(Q.MultiTerm):  # type: ignore[misc]
-        """Documents with a term in ``fieldname`` that contains the character ``text``."""
+    def __init__(
+        self, fieldname: str, text: str, limit: int | None = CHAR_EXPANSIONS, boost: float = 1.0
+    ) -> None:
+        self.fieldname = fieldname
+        self.text = text
+        self.limit = limit
+        self.boost = boost
+        self.constantscore = True
 
-        def __init__(
-            self, fieldname: str, text: str, limit: int | None = CHAR_EXPANSIONS, boost: float = 1.0
-        ) -> None:
-            self.fieldname = fieldname
-            self.text = text
-            self.limit = limit
-            self.boost = boost
-            self.constantscore = True
+    def __repr__(self) -> str:
+        return f"ContainsChar({self.fieldname!r}, {self.text!r}, limit={self.limit})"
 
-        def __repr__(self) -> str:
-            return f"ContainsChar({self.fieldname!r}, {self.text!r}, limit={self.limit})"
+    def __unicode__(self) -> str:
+        return f"{self.fieldname}:*{self.text}*"
 
-        def __unicode__(self) -> str:
-            return f"{self.fieldname}:*{self.text}*"
+    __str__ = __unicode__
 
-        __str__ = __unicode__
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ContainsChar) and (
+            self.fieldname,
+            self.text,
+            self.limit,
+            self.boost,
+        ) == (other.fieldname, other.text, other.limit, other.boost)
 
-        def __eq__(self, other: object) -> bool:
-            return (
-                type(other) is type(self)
-                and (self.fieldname, self.text, self.limit, self.boost)
-                == (other.fieldname, other.text, other.limit, other.boost)  # type: ignore[attr-defined]
-            )
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.fieldname, self.text, self.limit))
 
-        def __hash__(self) -> int:
-            return hash((type(self).__name__, self.fieldname, self.text, self.limit))
-
-        def _btexts(self, ixreader: Any) -> list[str]:
-            return terms_with_char(ixreader, self.fieldname, self.text, self.limit)
-
-    return ContainsChar
+    def _btexts(self, ixreader: Any) -> list[str]:
+        return terms_with_char(ixreader, self.fieldname, self.text, self.limit)
 
 
 def contains_char_query(fieldname: str, char: str, limit: int | None = CHAR_EXPANSIONS) -> Any:
@@ -384,12 +375,12 @@ def contains_char_query(fieldname: str, char: str, limit: int | None = CHAR_EXPA
 
     A word field holds whole words, so a lone query character (铝) would otherwise
     match only where jieba left it alone, not inside 电解铝 or 铝材. Which words
-    contain a character is read from the segment's term list once per process (about
-    0.1 s per 1000 documents) and kept. ``limit`` keeps the most frequent words only:
+    contain a character is read from each segment's term list once and kept beside
+    the segment (:func:`segment_sidecar`). ``limit`` keeps the most frequent words only:
     a common character is inside thousands of words, and whoosh unions one posting
     list per word.
     """
-    return _contains_char_class()(fieldname, char, limit)
+    return ContainsChar(fieldname, char, limit)
 
 
 def lone_char_query(fieldname: str, char: str) -> Any:
@@ -403,7 +394,7 @@ def lone_char_query(fieldname: str, char: str) -> Any:
     the words that contain the character (:func:`contains_char_query`).
     """
     if fieldname.endswith("_bigram"):
-        return _char_prefix_class()(fieldname, char)
+        return CharPrefix(fieldname, char)
     return contains_char_query(fieldname, char)
 
 

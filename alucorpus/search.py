@@ -45,7 +45,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -842,9 +842,6 @@ def _text_query(
                 return _or(terms)
 
             alternatives.append(_and([word_query(w) for w in words]))
-        if quoted and len(words) == 1 and body_boost and has_cjk(words[0]) and len(words[0]) > 1:
-            # A quoted single word may also sit inside a longer body word.
-            alternatives.append(Q.Term("body_sub", words[0], boost=body_boost * _SUB_WORD_WEIGHT))
     # The safety net: CJK characters as contiguous bigrams, Latin words as words. A
     # quoted phrase is one bigram phrase across its runs (punctuation between runs
     # yields no bigram, so the runs of a document are adjacent in this field too).
@@ -1665,31 +1662,33 @@ def _matched_terms(matched: Iterable[tuple[str, Any]], plan: QueryPlan) -> tuple
     return tuple(terms)
 
 
+def _matchers_at(searcher: Any, query: Any, docnums: Iterable[int]) -> Iterator[Any]:
+    """(docnum, matcher at that document) for each of ``docnums`` that ``query`` matches.
+
+    One matcher per index segment, moved forward to each document in turn: the cost
+    is per document asked for, not per match of the query. ``needs_current`` makes
+    unions trees of matchers that skip (without it whoosh may preload every posting
+    of a small segment's unions into arrays first).
+    """
+    context = searcher.context(needs_current=True)
+    for subsearcher, offset, local in docsets.by_segment(searcher.leaf_searchers(), docnums):
+        matcher = query.matcher(subsearcher, context)
+        for docnum in local:
+            if matcher.is_active() and matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+            if matcher.id() == docnum:
+                yield docnum + offset, matcher
+
+
 def _hits_matching_terms(searcher: Any, query: Any, docnums: list[int]) -> dict[int, list[Any]]:
     """The (field, term) pairs of ``query`` that match each of ``docnums``.
 
-    Computed for the page's hits only, by moving one matcher per index segment to
-    each hit (asking whoosh to record terms during the search would record them
-    for every match, at several times the cost of the search).
+    Computed for the page's hits only (asking whoosh to record terms during the
+    search would record them for every match, at several times the cost).
     """
-    out: dict[int, list[Any]] = {d: [] for d in docnums}
-    context = searcher.context(needs_current=True)
-    for subsearcher, offset in searcher.leaf_searchers():
-        end = offset + subsearcher.reader().doc_count_all()
-        local = sorted(d - offset for d in docnums if offset <= d < end)
-        if not local:
-            continue
-        matcher = query.matcher(subsearcher, context)
-        for docnum in local:
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == docnum:
-                out[docnum + offset] = list(matcher.matching_terms(docnum))
-    return out
+    return {d: list(m.matching_terms()) for d, m in _matchers_at(searcher, query, docnums)}
 
 
 #: Fields whose matches score high (title words and bigrams, the document number):
@@ -1715,32 +1714,8 @@ def _without(query: Any, drop: Callable[[Any], bool]) -> Any:
 
 
 def _score_docs(searcher: Any, query: Any, docnums: Iterable[int]) -> dict[int, float]:
-    """whoosh's score of ``query`` for each of ``docnums`` (all of them must match).
-
-    One matcher per segment, moved forward to each document in turn: the cost is per
-    scored document, not per match of the query.
-    """
-    scores: dict[int, float] = {}
-    wanted = sorted(docnums)
-    # needs_current: unions as trees of matchers that skip; without it whoosh may
-    # preload every posting of a small segment's unions into arrays first.
-    context = searcher.context(needs_current=True)
-    for subsearcher, offset in searcher.leaf_searchers():
-        end = offset + subsearcher.reader().doc_count_all()
-        local = [d - offset for d in wanted if offset <= d < end]
-        if not local:
-            continue
-        matcher = query.matcher(subsearcher, context)
-        for docnum in local:
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == docnum:
-                scores[docnum + offset] = float(matcher.score())
-    return scores
+    """whoosh's score of ``query`` for each of ``docnums`` that it matches."""
+    return {d: float(m.score()) for d, m in _matchers_at(searcher, query, docnums)}
 
 
 def _rank(scores: dict[int, float], n: int) -> list[tuple[int, float]]:
@@ -1755,13 +1730,14 @@ def _top_scored(searcher: Any, query: Any, docs: set[int], n: int) -> list[tuple
     query over 50 000 documents would take seconds. Candidate first instead (the
     "MaxScore" idea): score only the documents that match a strong part of the query
     (a title field, the document number, or a body term in at most
-    :data:`_RARE_DOCS` documents or 1 % of the index); every other document matches
-    through the common body terms alone, so its score is at most that remainder's maximum (whoosh's
-    BM25 bound, :meth:`max_quality`). When the n-th candidate beats that bound, no
-    other document can enter the top n; otherwise everything is scored. Either way
-    the ranking is whoosh's own (tests/test_docsets.py compares them).
+    :data:`_RARE_DOCS` documents or 1 % of the index). Every other document matches
+    through the common body terms alone, so its score is at most that remainder's
+    maximum (whoosh's BM25 bound, :meth:`max_quality`). When the n-th candidate beats
+    that bound, no other document can enter the top n; otherwise everything is
+    scored. Either way the ranking is whoosh's own (tests/test_docsets.py compares).
     """
     if len(docs) > _SCORE_ALL_UP_TO:
+        rare = max(_RARE_DOCS, searcher.doc_count() // 100)
 
         def is_candidate_part(leaf: Any) -> bool:
             if leaf.field() in _STRONG_FIELDS:
@@ -1769,8 +1745,6 @@ def _top_scored(searcher: Any, query: Any, docs: set[int], n: int) -> list[tuple
             return type(leaf) is Q.Term and (
                 searcher.doc_frequency(leaf.fieldname, leaf.text) <= rare
             )
-
-        rare = max(_RARE_DOCS, searcher.doc_count() // 100)
 
         strong = [q for q in _leaf_queries(query) if is_candidate_part(q)]
         candidates = docsets.query_docs(searcher, Q.Or(strong)) & docs if strong else set()
