@@ -153,13 +153,22 @@ def _bulk_writer(ix: Any, limitmb: int) -> Any:
             self.pool = Pool(self._tempstorage, self.newsegment, limitmb=limitmb)
 
         def _flush_segment(self) -> None:
+            from .vectors import TermArraysWriter
+
             self.perdocwriter.close()
             pdr = self.per_document_reader() if self.codec.length_stats else None
             lengths = _CachedLengths(pdr) if pdr is not None else None
-            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+            # The broad terms' document numbers and weights, kept beside the segment
+            # as arrays for searching (alucorpus.vectors), collected on the way.
+            arrays = TermArraysWriter()
+            postings = arrays.tee(self.pool.iter_postings())
+            self.fieldwriter.add_postings(self.schema, lengths, postings)
             self.fieldwriter.close()
             if pdr is not None:
                 pdr.close()
+            folder = getattr(self.storage, "folder", None)
+            if folder:
+                arrays.write(folder, self.newsegment.segment_id())
 
     # _lk=False: the parent holds the index's lock for us (as in whoosh.multiproc).
     # zlib level 1 instead of 3 for posting blocks: each block records its own level,

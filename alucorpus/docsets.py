@@ -246,6 +246,22 @@ def _index_facets(searcher: Any) -> dict[str, dict[Any, frozenset[int]]]:
     return facets
 
 
+#: The same facet sets as arrays (alucorpus.vectors), per index generation.
+_INDEX_FACET_ARRAYS: dict[int, tuple[Any, Any]] = {}
+
+
+def index_facet_arrays(searcher: Any, convert: Any) -> dict[str, dict[Any, Any]]:
+    """The index's facet sets, each label's documents converted by ``convert`` (kept)."""
+    facets = _index_facets(searcher)
+    kept = _INDEX_FACET_ARRAYS.get(id(facets))
+    if kept is None or kept[0] is not facets:
+        if len(_INDEX_FACET_ARRAYS) >= 4:
+            _INDEX_FACET_ARRAYS.clear()
+        kept = (facets, {facet: convert(labels) for facet, labels in facets.items()})
+        _INDEX_FACET_ARRAYS[id(facets)] = kept
+    return kept[1]  # type: ignore[no-any-return]
+
+
 def facet_counts(searcher: Any, docs: set[int]) -> dict[str, dict[str, int]]:
     """Counts of department, year and doc_type over ``docs``, largest first.
 
@@ -277,4 +293,12 @@ def prepare(searcher: Any) -> None:
         _segment_char_terms(leaf, "body")
 
 
-__all__ = ["all_docs", "by_segment", "facet_counts", "prepare", "query_docs", "term_docs"]
+__all__ = [
+    "all_docs",
+    "by_segment",
+    "facet_counts",
+    "index_facet_arrays",
+    "prepare",
+    "query_docs",
+    "term_docs",
+]

@@ -1764,6 +1764,31 @@ def _top_scored(searcher: Any, query: Any, docs: set[int], n: int) -> list[tuple
     return _rank(_score_docs(searcher, query, docs), n)
 
 
+def _evaluate(searcher: Any, query: Any, filter_query: Any) -> Any:
+    """The query (and filter) evaluated as arrays, or None where whoosh must do it.
+
+    numpy (alucorpus.vectors) is imported here, on the first search, not at import.
+    """
+    from . import vectors
+
+    try:
+        evaluation = vectors.evaluate(searcher, query)
+        if filter_query is not None:
+            evaluation.restrict(vectors.evaluate(searcher, filter_query))
+    except vectors.Unsupported as exc:
+        log.debug("query evaluated by whoosh's matchers: %s", exc)
+        return None
+    return evaluation
+
+
+def _facet_counts(searcher: Any, evaluation: Any) -> dict[str, dict[str, int]]:
+    from . import vectors
+
+    return vectors.facet_counts(
+        docsets.index_facet_arrays(searcher, vectors.as_index_arrays), evaluation.mask
+    )
+
+
 def search(
     index: Index,
     query: str,
@@ -1821,16 +1846,24 @@ def search(
     )
     sortedby = sorting.FieldFacet("issued_key", reverse=True) if sort == "issued" else None
     with index.searcher() as searcher:
-        # The whole result set, unscored, for the total and the facets (exact, fast);
-        # whoosh then scores and ranks it for the page only.
-        docs = docsets.query_docs(searcher, plan.query)
-        if filter_query is not None and docs:
-            docs &= docsets.query_docs(searcher, filter_query)
-        total = len(docs)
-        facet_counts = docsets.facet_counts(searcher, docs)
+        evaluation = _evaluate(searcher, plan.query, filter_query)
+        if evaluation is not None:
+            # The whole result set with every score, as arrays (alucorpus.vectors).
+            total = evaluation.total
+            facet_counts = _facet_counts(searcher, evaluation)
+        else:
+            # The whole result set, unscored, for the total and the facets (exact, fast);
+            # whoosh then scores and ranks it for the page only.
+            docs = docsets.query_docs(searcher, plan.query)
+            if filter_query is not None and docs:
+                docs &= docsets.query_docs(searcher, filter_query)
+            total = len(docs)
+            facet_counts = docsets.facet_counts(searcher, docs)
         hits = []
         if limit and offset < total:
             if sortedby is not None:
+                if evaluation is not None:
+                    docs = evaluation.doc_set()
                 results = searcher.search(
                     plan.query,
                     filter=docs if filter_query is not None else None,
@@ -1838,9 +1871,14 @@ def search(
                     sortedby=sortedby,
                 )
                 ranked = [(hit.docnum, 0.0) for hit in results[offset : offset + limit]]
+            elif evaluation is not None:
+                ranked = evaluation.top(offset + limit)[offset:]
             else:
                 ranked = _top_scored(searcher, plan.query, docs, offset + limit)[offset:]
-            matching = _hits_matching_terms(searcher, plan.query, [d for d, _ in ranked])
+            if evaluation is not None:
+                matching = {d: evaluation.matching_terms(plan.query, d) for d, _ in ranked}
+            else:
+                matching = _hits_matching_terms(searcher, plan.query, [d for d, _ in ranked])
             for docnum, score in ranked:
                 stored = searcher.stored_fields(docnum)
                 data = stored["data"]

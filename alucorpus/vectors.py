@@ -1,0 +1,688 @@
+"""A query evaluated as arrays: every matching document and its whoosh score at once.
+
+whoosh scores a result set document by document through a tree of Python matchers
+(10–100 µs a document for a cross-language query), so a broad query over 50 000
+documents took a third of a second even when only its ten best were wanted. Here
+each leaf of the query becomes two arrays over a segment's documents, which
+documents have the term and the term's BM25F score in each, and the tree combines
+them with numpy: unions add, intersections add where both match, a synonym group
+takes the best alternative, a coordinated union scales by the share of groups
+matched. The numbers are whoosh's own (its scorer supplies idf, average length, B
+and K1; field lengths are the same one-byte approximations it reads), so the
+ranking is whoosh's; tests/test_vectors.py compares them document by document.
+
+A posting list whose term is in many documents is costly to read from whoosh: its
+blocks interleave document numbers with positions, and all of it is decompressed
+and unpickled. The bulk writer therefore keeps, beside each segment, the document
+numbers and weights of every term in at least :data:`SIDECAR_MIN_DOCS` documents
+(:class:`TermArraysWriter`); rarer terms, and segments written without it, are read
+from whoosh block by block.
+
+This is the only module that imports numpy. A query node it does not know raises
+:class:`Unsupported`, and the caller falls back to whoosh's matchers.
+"""
+
+from __future__ import annotations
+
+import logging
+import marshal
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import query as Q
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.scoring import BM25FScorer, WeightScorer
+from whoosh.util.numeric import byte_to_length
+
+log = logging.getLogger(__name__)
+
+#: A term in at least this many documents of a segment is kept in the segment's
+#: term-arrays sidecar (one whoosh block holds 128 postings).
+SIDECAR_MIN_DOCS = 128
+
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) or 0 for b in range(256)], dtype=np.float64)
+
+
+class Unsupported(Exception):
+    """A query node this module does not evaluate (the caller asks whoosh instead)."""
+
+
+# -- the term-arrays sidecar ----------------------------------------------------------------------
+
+
+def _sidecar_paths(folder: str | Path, segment_id: str) -> tuple[Path, Path]:
+    base = Path(folder) / f"alucorpus-terms-{segment_id}"
+    return base.with_suffix(".marshal"), base.with_suffix(".bin")
+
+
+class TermArraysWriter:
+    """Collects, from the sorted postings a segment writer flushes, the broad terms' arrays.
+
+    :meth:`tee` passes the postings through unchanged (whoosh writes them) and keeps
+    the document numbers and weights of each term with at least ``min_docs``
+    postings; :meth:`write` then saves them beside the segment.
+    """
+
+    def __init__(self, min_docs: int | None = None) -> None:
+        self.min_docs = SIDECAR_MIN_DOCS if min_docs is None else min_docs
+        self.table: dict[str, dict[bytes, tuple[int, int]]] = {}
+        self.ids = array("i")
+        self.weights = array("f")
+
+    def _keep(self, fieldname: str, btext: bytes, ids: list[int], weights: list[float]) -> None:
+        if len(ids) >= self.min_docs:
+            self.table.setdefault(fieldname, {})[btext] = (len(self.ids), len(ids))
+            self.ids.extend(ids)
+            self.weights.extend(weights)
+
+    def tee(self, postings: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        """The postings (fieldname, btext, docnum, weight, value), recorded on the way."""
+        fieldname = btext = None
+        ids: list[int] = []
+        weights: list[float] = []
+        for item in postings:
+            if item[1] != btext or item[0] != fieldname:
+                if ids:
+                    self._keep(fieldname, btext, ids, weights)  # type: ignore[arg-type]
+                fieldname, btext = item[0], item[1]
+                ids = []
+                weights = []
+            ids.append(item[2])
+            weights.append(item[3])
+            yield item
+        if ids:
+            self._keep(fieldname, btext, ids, weights)  # type: ignore[arg-type]
+
+    def write(self, folder: str | Path, segment_id: str) -> None:
+        """Save beside the segment: a marshal table and the two arrays, ids then weights."""
+        table_path, data_path = _sidecar_paths(folder, segment_id)
+        data_path.write_bytes(self.ids.tobytes() + self.weights.tobytes())
+        table_path.write_bytes(marshal.dumps({"n": len(self.ids), "terms": self.table}))
+
+
+@dataclass
+class _TermArrays:
+    table: dict[str, dict[bytes, tuple[int, int]]]
+    ids: np.ndarray
+    weights: np.ndarray
+
+
+#: Loaded sidecars: segment id -> arrays (None: the segment has none).
+_SIDECARS: dict[str, _TermArrays | None] = {}
+
+
+def _segment_sidecar(leaf: Any) -> _TermArrays | None:
+    segment = leaf.segment() if hasattr(leaf, "segment") else None
+    folder = getattr(getattr(leaf, "_storage", None), "folder", None)
+    if segment is None or folder is None:
+        return None
+    key = segment.segment_id()
+    if key in _SIDECARS:
+        return _SIDECARS[key]
+    table_path, data_path = _sidecar_paths(folder, key)
+    value = None
+    try:
+        meta = marshal.loads(table_path.read_bytes())
+        n = int(meta["n"])
+        if n:
+            raw = np.memmap(data_path, dtype=np.uint8, mode="r")
+            if raw.size == 8 * n:
+                value = _TermArrays(
+                    meta["terms"], raw[: 4 * n].view(np.int32), raw[4 * n :].view(np.float32)
+                )
+        else:
+            value = _TermArrays(meta["terms"], np.zeros(0, np.int32), np.zeros(0, np.float32))
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, EOFError, TypeError, KeyError):
+        log.debug("unreadable term sidecar for segment %s", key, exc_info=True)
+    if len(_SIDECARS) > 64:
+        _SIDECARS.clear()
+    _SIDECARS[key] = value
+    return value
+
+
+def _block_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """All (ids, weights) of a whoosh W3 posting list, a block at a time."""
+    id_parts: list[np.ndarray] = []
+    weight_parts: list[np.ndarray] = []
+    while matcher.is_active():
+        if matcher._data is None:
+            matcher._read_data()
+        ids, weights = matcher._data[0], matcher._data[1]
+        block = np.asarray(ids, dtype=np.int64)
+        if not matcher._byteids:
+            block = np.cumsum(block)
+        id_parts.append(block)
+        if weights is None:
+            weight_parts.append(np.ones(len(block)))
+        elif isinstance(weights, float):
+            weight_parts.append(np.full(len(block), weights))
+        else:
+            weight_parts.append(np.asarray(weights, dtype=np.float64))
+        if matcher._lastblock:
+            break
+        matcher._next_block()
+    if not id_parts:
+        return np.zeros(0, np.int64), np.zeros(0)
+    return np.concatenate(id_parts), np.concatenate(weight_parts)
+
+
+def term_arrays(leaf: Any, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(segment-local document numbers, posting weights) of one term, deleted ones included."""
+    sidecar = _segment_sidecar(leaf)
+    if sidecar is not None:
+        entry = sidecar.table.get(fieldname, {}).get(btext)
+        if entry is not None:
+            start, count = entry
+            return (
+                sidecar.ids[start : start + count].astype(np.int64),
+                sidecar.weights[start : start + count].astype(np.float64),
+            )
+    try:
+        matcher = leaf.postings(fieldname, btext)
+    except Exception:  # whoosh raises TermNotFound (or KeyError) for an absent term
+        return np.zeros(0, np.int64), np.zeros(0)
+    if not isinstance(matcher, W3LeafMatcher) and isinstance(
+        getattr(matcher, "child", None), W3LeafMatcher
+    ):
+        matcher = matcher.child  # a FilterMatcher hiding deletions: the live mask does that
+    if isinstance(matcher, W3LeafMatcher):
+        return _block_arrays(matcher)
+    ids: list[int] = []
+    weights: list[float] = []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+
+
+# -- evaluation -----------------------------------------------------------------------------------
+
+
+class _Segment:
+    """One segment's view: its reader, sub-searcher, size and cached length arrays."""
+
+    def __init__(self, searcher: Any, subsearcher: Any, offset: int) -> None:
+        self.searcher = searcher
+        self.subsearcher = subsearcher
+        self.reader = subsearcher.reader()
+        self.offset = offset
+        self.size = self.reader.doc_count_all()
+        self.schema = searcher.schema
+        self.weighting = searcher.weighting
+        # For matched terms: node id -> mask, and an expanding node's (term, ids).
+        self.masks: dict[int, np.ndarray] = {}
+        self.expansions: dict[int, list[tuple[bytes, np.ndarray]]] = {}
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        return _field_lengths(self.reader, fieldname)
+
+
+_LENGTHS: dict[tuple[str, str], np.ndarray] = {}
+
+
+def _field_lengths(reader: Any, fieldname: str) -> np.ndarray:
+    """Each document's length of ``fieldname``, as whoosh's scorer sees it (one byte each)."""
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    key = (segment.segment_id(), fieldname) if segment is not None else None
+    if key is not None and key in _LENGTHS:
+        return _LENGTHS[key]
+    size = reader.doc_count_all()
+    codes = None
+    perdoc = getattr(reader, "_perdoc", None)
+    try:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is not None:
+            raw = column._dbfile.get(column._basepos, size)
+            codes = np.frombuffer(raw, dtype=np.uint8)
+    except Exception:  # another codec: ask a document at a time
+        codes = None
+    if codes is None or len(codes) != size:
+        lengths = np.array(
+            [reader.doc_field_length(d, fieldname, 0) or 0 for d in range(size)], dtype=np.float64
+        )
+    else:
+        lengths = _LENGTH_OF_BYTE[codes]
+    if key is not None:
+        if len(_LENGTHS) > 256:
+            _LENGTHS.clear()
+        _LENGTHS[key] = lengths
+    return lengths
+
+
+def _to_bytes(segment: _Segment, fieldname: str, text: Any) -> bytes | None:
+    if fieldname not in segment.schema:
+        return None
+    try:
+        return segment.schema[fieldname].to_bytes(text)  # type: ignore[no-any-return]
+    except ValueError:
+        return None
+
+
+def _term(segment: _Segment, fieldname: str, text: Any, boost: float) -> tuple[Any, Any]:
+    btext = _to_bytes(segment, fieldname, text)
+    if btext is None or (fieldname, btext) not in segment.reader:
+        return None, None
+    ids, weights = term_arrays(segment.reader, fieldname, btext)
+    scorer = segment.weighting.scorer(segment.subsearcher, fieldname, btext)
+    if type(scorer) is BM25FScorer:
+        lengths = segment.lengths(fieldname)[ids]
+        b, k1 = scorer.B, scorer.K1
+        # whoosh.scoring.bm25, term by term in the same order (same floats).
+        values = scorer.idf * (
+            (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / scorer.avgfl))
+        )
+    elif type(scorer) is WeightScorer:
+        values = weights
+    else:
+        raise Unsupported(f"scorer {type(scorer).__name__}")
+    mask = np.zeros(segment.size, dtype=bool)
+    mask[ids] = True
+    scores = np.zeros(segment.size)
+    scores[ids] = values * boost if boost != 1.0 else values
+    return mask, scores
+
+
+def _union_of_terms(segment: _Segment, node: Any) -> np.ndarray:
+    """Documents with any of an expanding query's terms (its score is a constant)."""
+    fieldname = node.fieldname
+    mask = np.zeros(segment.size, dtype=bool)
+    expansions = []
+    for btext in node._btexts(segment.reader):
+        if not isinstance(btext, bytes):
+            btext = _to_bytes(segment, fieldname, btext)
+            if btext is None:
+                continue
+        if (fieldname, btext) not in segment.reader:
+            continue
+        ids, _ = term_arrays(segment.reader, fieldname, btext)
+        expansions.append((btext, ids))
+        mask[ids] = True
+    segment.masks[id(node)] = mask
+    segment.expansions[id(node)] = expansions
+    return mask
+
+
+def _phrase(segment: _Segment, node: Any) -> tuple[Any, Any]:
+    """A phrase: its words' scores summed (as whoosh's SpanNear2), where they are in a row."""
+    if getattr(node, "slop", 1) != 1:
+        raise Unsupported("phrase with slop")
+    mask = None
+    scores = None
+    words = []
+    for word in node.words:
+        m, s = _term(segment, node.fieldname, word, 1.0)
+        if m is None:
+            return None, None
+        words.append(_to_bytes(segment, node.fieldname, word))
+        mask = m if mask is None else mask & m
+        scores = s if scores is None else scores + s
+    if mask is None or not mask.any():
+        return None, None
+    if len(words) > 1:
+        candidates = np.flatnonzero(mask)
+        keep = _phrase_positions(segment.reader, node.fieldname, words, candidates)
+        mask = np.zeros(segment.size, dtype=bool)
+        mask[keep] = True
+    if node.boost != 1.0:
+        scores = scores * node.boost
+    return mask, np.where(mask, scores, 0.0)
+
+
+def _positions_at(leaf: Any, fieldname: str, btext: bytes, docs: np.ndarray) -> dict[int, Any]:
+    """docnum -> encoded positions of one term, for the (sorted) ``docs`` that have it."""
+    matcher = leaf.postings(fieldname, btext)
+    if not isinstance(matcher, W3LeafMatcher) and isinstance(
+        getattr(matcher, "child", None), W3LeafMatcher
+    ):
+        matcher = matcher.child
+    out: dict[int, Any] = {}
+    if not isinstance(matcher, W3LeafMatcher):
+        wanted = set(docs.tolist())
+        while matcher.is_active():
+            if matcher.id() in wanted:
+                out[matcher.id()] = matcher.value_as("positions")
+            matcher.next()
+        return out
+    decode = matcher.format.decoder("positions")
+    k = 0
+    total = len(docs)
+    while matcher.is_active() and k < total:
+        if matcher._maxid < docs[k]:  # no wanted document in this block
+            if matcher._lastblock:
+                break
+            matcher._next_block()
+            continue
+        if matcher._data is None:
+            matcher._read_data()
+        block = np.asarray(matcher._data[0], dtype=np.int64)
+        if not matcher._byteids:
+            block = np.cumsum(block)
+        if matcher._values is None:
+            matcher._read_values()
+        values = matcher._values
+        hit = np.flatnonzero(np.isin(block, docs[k : k + len(block) + 1], assume_unique=True))
+        for i in hit.tolist():
+            out[int(block[i])] = decode(values[i])
+        k = int(np.searchsorted(docs, block[-1], side="right"))
+        if matcher._lastblock:
+            break
+        matcher._next_block()
+    return out
+
+
+def _phrase_positions(leaf: Any, fieldname: str, words: list[Any], docs: np.ndarray) -> list[int]:
+    """Of ``docs`` (which have every word), those with the words next to each other."""
+    found = [_positions_at(leaf, fieldname, w, docs) for w in words]
+    keep = []
+    for docnum in docs.tolist():
+        starts = None
+        for k, table in enumerate(found):
+            positions = table.get(docnum)
+            if positions is None:
+                starts = None
+                break
+            shifted = {p - k for p in positions}
+            starts = shifted if starts is None else starts & shifted
+            if not starts:
+                break
+        if starts:
+            keep.append(docnum)
+    return keep
+
+
+def _evaluate(segment: _Segment, node: Any, scored: bool = True) -> tuple[Any, Any]:
+    """(mask, scores) of ``node`` in one segment; (None, None) when it matches nothing.
+
+    ``scored`` is false under a constant-score wrapper, where only the mask counts.
+    """
+    mask, scores = _evaluate_node(segment, node, scored)
+    if mask is not None:
+        segment.masks[id(node)] = mask
+    return mask, scores
+
+
+def _evaluate_node(segment: _Segment, node: Any, scored: bool) -> tuple[Any, Any]:
+    from .search import ConstantScore, Coordinated, SynonymGroup
+
+    if node is None or node is Q.NullQuery:
+        return None, None
+    kind = type(node)
+    if kind is Q.Term:
+        return _term(segment, node.fieldname, node.text, node.boost)
+    if kind is Q.Phrase:
+        return _phrase(segment, node)
+    if kind is ConstantScore or kind is Q.ConstantScoreQuery:
+        child = node.child
+        if isinstance(child, Q.MultiTerm) and hasattr(child, "_btexts"):
+            mask = _union_of_terms(segment, child)
+        else:
+            mask, _ = _evaluate(segment, child, False)
+        if mask is None or not mask.any():
+            return None, None
+        return mask, np.where(mask, float(node.score), 0.0)
+    if isinstance(node, Q.MultiTerm) and hasattr(node, "_btexts") and not scored:
+        mask = _union_of_terms(segment, node)
+        if not mask.any():
+            return None, None
+        return mask, np.where(mask, float(node.boost), 0.0)
+    if kind in (Q.NumericRange, Q.DateRange):
+        if not node.constantscore:
+            raise Unsupported("scored numeric range")
+        mask = _range_mask(segment, node)
+        if mask is None:
+            return None, None
+        return mask, np.where(mask, float(node.boost), 0.0)
+    if kind is SynonymGroup:
+        best = None
+        total = None
+        mask = None
+        for child, weight in zip(node.subqueries, node.weights, strict=True):
+            m, s = _evaluate(segment, child, scored)
+            if m is None:
+                continue
+            s = s * (weight * node.boost)
+            mask = m if mask is None else mask | m
+            masked = np.where(m, s, -np.inf)
+            best = masked if best is None else np.maximum(best, masked)
+            total = s if total is None else total + s
+        if mask is None:
+            return None, None
+        scores = np.where(mask, best, 0.0)
+        if node.tiebreak:
+            scores = scores + node.tiebreak * (total - scores)
+        return mask, np.where(mask, scores, 0.0)
+    if kind is Coordinated:
+        mask = None
+        total = None
+        count = None
+        for child in node.subqueries:
+            m, s = _evaluate(segment, child, scored)
+            if m is None:
+                continue
+            mask = m if mask is None else mask | m
+            s = s * node.boost if node.boost != 1.0 else s
+            total = s if total is None else total + s
+            count = m.astype(np.int64) if count is None else count + m
+        if mask is None:
+            return None, None
+        share = (count / max(1, len(node.subqueries))) ** node.power
+        return mask, np.where(mask, total * share, 0.0)
+    if kind is Q.Or:
+        if node.boost != 1.0 or node.scale or getattr(node, "minmatch", 0):
+            raise Unsupported("Or with boost, scale or minmatch")
+        mask = None
+        scores = None
+        for child in node.subqueries:
+            m, s = _evaluate(segment, child, scored)
+            if m is None:
+                continue
+            mask = m if mask is None else mask | m
+            scores = s if scores is None else scores + s
+        return mask, scores
+    if kind is Q.And:
+        if node.boost != 1.0:
+            raise Unsupported("boosted And")
+        mask = None
+        scores = None
+        for child in node.subqueries:
+            m, s = _evaluate(segment, child, scored)
+            if m is None:
+                return None, None
+            mask = m if mask is None else mask & m
+            scores = s if scores is None else scores + s
+        if mask is None or not mask.any():
+            return None, None
+        return mask, np.where(mask, scores, 0.0)
+    if kind is Q.AndNot:
+        mask, scores = _evaluate(segment, node.a, scored)
+        if mask is None:
+            return None, None
+        negative, _ = _evaluate(segment, node.b, scored)
+        if negative is not None:
+            mask = mask & ~negative
+            scores = np.where(mask, scores, 0.0)
+        return mask, scores
+    if kind is Q.AndMaybe:
+        mask, scores = _evaluate(segment, node.a, scored)
+        if mask is None:
+            return None, None
+        optional, bonus = _evaluate(segment, node.b, scored)
+        if optional is not None:
+            scores = scores + np.where(mask & optional, bonus, 0.0)
+        return mask, scores
+    if kind is Q.Require:
+        mask, scores = _evaluate(segment, node.a, scored)
+        required, _ = _evaluate(segment, node.b, scored)
+        if mask is None or required is None:
+            return None, None
+        mask = mask & required
+        return mask, np.where(mask, scores, 0.0)
+    raise Unsupported(kind.__name__)
+
+
+#: Masks of numeric and date ranges (filters repeat): (segment id, range) -> mask.
+_RANGES: dict[tuple[str, str], np.ndarray | None] = {}
+
+
+def _range_mask(segment: _Segment, node: Any) -> np.ndarray | None:
+    """Documents in a numeric or date range: the union of its trie terms (kept)."""
+    seg = segment.reader.segment() if hasattr(segment.reader, "segment") else None
+    key = (seg.segment_id(), repr(node)) if seg is not None else None
+    if key is not None and key in _RANGES:
+        return _RANGES[key]
+    mask, _ = _evaluate(segment, node._compile_query(segment.reader), False)
+    if key is not None:
+        if len(_RANGES) > 256:
+            _RANGES.clear()
+        _RANGES[key] = mask
+    return mask
+
+
+def _live(segment: _Segment) -> np.ndarray | None:
+    if not segment.reader.has_deletions():
+        return None
+    live = np.zeros(segment.size, dtype=bool)
+    live[np.fromiter(segment.reader.all_doc_ids(), dtype=np.int64)] = True
+    return live
+
+
+@dataclass
+class Evaluation:
+    """A query's matches over the whole index: mask and scores, index-wide numbering."""
+
+    mask: np.ndarray
+    scores: np.ndarray
+    segments: list[_Segment]
+
+    @property
+    def total(self) -> int:
+        return int(self.mask.sum())
+
+    def restrict(self, other: Evaluation) -> None:
+        """Keep only the documents ``other`` matches too (a filter)."""
+        self.mask &= other.mask
+
+    def top(self, n: int) -> list[tuple[int, float]]:
+        """The ``n`` best (docnum, score), whoosh's order: higher score, then lower docnum."""
+        docs = np.flatnonzero(self.mask)
+        if n <= 0 or not len(docs):
+            return []
+        scores = self.scores[docs]
+        if len(docs) > n:
+            # Everything scoring at least the n-th best (ties at the cut kept), then sorted.
+            cut = np.partition(scores, len(scores) - n)[len(scores) - n]
+            keep = scores >= cut
+            docs, scores = docs[keep], scores[keep]
+        order = np.lexsort((docs, -scores))[:n]
+        return [(int(docs[i]), float(scores[i])) for i in order]
+
+    def doc_set(self) -> set[int]:
+        return set(np.flatnonzero(self.mask).tolist())
+
+    def matching_terms(self, query: Any, docnum: int) -> list[tuple[str, bytes]]:
+        """The (field, term) pairs of ``query`` that match ``docnum``, as whoosh reports them."""
+        for segment in self.segments:
+            if segment.offset <= docnum < segment.offset + segment.size:
+                local = docnum - segment.offset
+                out: list[tuple[str, bytes]] = []
+                _collect_terms(segment, query, local, out)
+                return out
+        return []
+
+
+def _matches(segment: _Segment, node: Any, local: int) -> bool:
+    mask = segment.masks.get(id(node))
+    return mask is not None and bool(mask[local])
+
+
+def _collect_terms(segment: _Segment, node: Any, local: int, out: list[tuple[str, bytes]]) -> None:
+    if not _matches(segment, node, local):
+        return
+    if type(node) is Q.Term or type(node) is Q.Phrase:
+        words = [node.text] if type(node) is Q.Term else node.words
+        for word in words:
+            btext = _to_bytes(segment, node.fieldname, word)
+            if btext is not None:
+                out.append((node.fieldname, btext))
+        return
+    if isinstance(node, Q.MultiTerm):
+        for btext, ids in segment.expansions.get(id(node), ()):
+            i = int(np.searchsorted(ids, local))
+            if i < len(ids) and ids[i] == local:
+                out.append((node.fieldname, btext))
+        return
+    if type(node) is Q.AndNot or type(node) is Q.Require:
+        # whoosh reports the positive side only (Require: the scored side).
+        _collect_terms(segment, node.a, local, out)
+        return
+    for child in node.children():
+        _collect_terms(segment, child, local, out)
+
+
+def evaluate(searcher: Any, query: Any) -> Evaluation:
+    """``query``'s matching documents and whoosh scores, over the whole index.
+
+    Raises:
+        Unsupported: a node this module does not evaluate (ask whoosh).
+    """
+    subs = searcher.leaf_searchers() if not searcher.is_atomic() else [(searcher, 0)]
+    total = searcher.reader().doc_count_all()
+    mask = np.zeros(total, dtype=bool)
+    scores = np.zeros(total)
+    segments = []
+    for subsearcher, offset in subs:
+        segment = _Segment(searcher, subsearcher, offset)
+        segments.append(segment)
+        m, s = _evaluate(segment, query)
+        if m is None:
+            continue
+        live = _live(segment)
+        if live is not None:
+            m = m & live
+        mask[offset : offset + segment.size] = m
+        scores[offset : offset + segment.size] = np.where(m, s, 0.0)
+    return Evaluation(mask, scores, segments)
+
+
+def facet_counts(facets: dict[str, dict[Any, Any]], mask: np.ndarray) -> dict[str, dict[str, int]]:
+    """Counts of each facet label over the documents of ``mask`` (largest first).
+
+    ``facets``: facet -> label -> index-wide document numbers (an array each).
+    """
+    out: dict[str, dict[str, int]] = {}
+    any_match = bool(mask.any())
+    for facet, labels in facets.items():
+        counts: dict[str, int] = {}
+        if any_match:
+            for label, ids in labels.items():
+                n = int(np.count_nonzero(mask[ids]))
+                if n:
+                    counts[str(label)] = n
+        out[facet] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out
+
+
+def as_index_arrays(labels: dict[Any, Iterable[int]]) -> dict[Any, np.ndarray]:
+    """Label -> sorted array of document numbers."""
+    return {label: np.fromiter(sorted(ids), dtype=np.int64) for label, ids in labels.items()}
+
+
+__all__ = [
+    "SIDECAR_MIN_DOCS",
+    "Evaluation",
+    "TermArraysWriter",
+    "Unsupported",
+    "as_index_arrays",
+    "evaluate",
+    "facet_counts",
+    "term_arrays",
+]

@@ -1,0 +1,270 @@
+"""Query evaluation as arrays gives whoosh's own answers: documents, scores, ranking, terms.
+
+search() evaluates the query tree with numpy (alucorpus.vectors) instead of walking
+whoosh's matchers a document at a time. Every number must still be whoosh's: the
+same matching set, the same BM25F score for every document, the same order, the
+same matched terms, on the real corpus, with the term arrays read from the sidecar
+the bulk writer keeps and read from whoosh's posting blocks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import query as Q
+
+from alucorpus import Corpus, docsets, vectors
+from alucorpus import search as search_module
+from alucorpus.search import _hits_matching_terms, _score_docs, build_filter, build_query
+
+QUERIES = [
+    ("电解铝", "none"),
+    ("管理", "none"),
+    ("矿产资源 开采", "none"),
+    ('"安全生产"', "none"),  # a phrase in the body, bigram phrases in the title
+    ("铝", "none"),  # a lone character: words that contain it, title bigram prefix
+    ("國家標準", "none"),
+    ("环境 -污染", "none"),  # AndNot
+    ("title:条例 year:2000..2015", "none"),  # a numeric range
+    ("能源 OR 电力", "none"),
+    ("number:国办发", "none"),
+    ("environmental protection", "structured"),  # synonym groups, coordination
+    ("rare earth", "structured"),
+    ("aluminium smelter", "structured"),  # a compound bonus (AndMaybe)
+    ("import export inspection", "structured"),
+    ("mineral resources", "first"),
+    ("safety production", "structured"),
+    ("customs duties", "none"),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus(research_corpus: Corpus) -> Corpus:
+    return research_corpus
+
+
+def whoosh_docs(searcher: object, query: object) -> set[int]:
+    """whoosh's matches segment by segment, as its searches choose bounded expansions."""
+    out: set[int] = set()
+    for subsearcher, offset in searcher.leaf_searchers():  # type: ignore[attr-defined]
+        out.update(d + offset for d in query.docs(subsearcher))  # type: ignore[attr-defined]
+    return out
+
+
+@pytest.mark.parametrize(("query", "translation"), QUERIES)
+def test_matches_and_scores_equal_whoosh(corpus: Corpus, query: str, translation: str) -> None:
+    plan = build_query(query, None, translation=translation)
+    index = corpus.open_index()
+    try:
+        with index.searcher() as searcher:
+            evaluation = vectors.evaluate(searcher, plan.query)
+            expected = whoosh_docs(searcher, plan.query)
+            assert evaluation.doc_set() == expected
+            assert evaluation.total == len(expected)
+            scores = _score_docs(searcher, plan.query, sorted(expected))
+            mine = {d: float(evaluation.scores[d]) for d in scores}
+            assert mine == pytest.approx(scores, rel=1e-9)
+            # Nothing outside the matches carries a score.
+            assert not evaluation.scores[~evaluation.mask].any()
+    finally:
+        index.close()
+
+
+@pytest.mark.parametrize(("query", "translation"), QUERIES)
+def test_ranking_and_matched_terms_equal_whoosh(
+    corpus: Corpus, query: str, translation: str
+) -> None:
+    plan = build_query(query, None, translation=translation)
+    index = corpus.open_index()
+    try:
+        with index.searcher() as searcher:
+            evaluation = vectors.evaluate(searcher, plan.query)
+            expected = [(h.docnum, h.score) for h in searcher.search(plan.query, limit=20)]
+            ranked = evaluation.top(20)
+            assert [s for _, s in ranked] == pytest.approx([s for _, s in expected], rel=1e-9)
+            # Documents with the same score may be ordered either way by float noise
+            # in the last bit; as sets per score they agree, and almost always in order.
+            assert sorted(d for d, _ in ranked) == sorted(d for d, _ in expected)
+            docs = [d for d, _ in ranked]
+            theirs = _hits_matching_terms(searcher, plan.query, docs)
+            for d in docs:
+                text_fields = search_module._WORD_FIELD_NAMES | search_module._BIGRAM_FIELD_NAMES
+                mine = set(evaluation.matching_terms(plan.query, d))
+                assert {(f, t) for f, t in mine if f in text_fields} == {
+                    (f, t) for f, t in theirs[d] if f in text_fields
+                }, d
+    finally:
+        index.close()
+
+
+def test_top_orders_ties_by_document_number() -> None:
+    mask = np.array([True, True, True, False, True])
+    scores = np.array([1.0, 2.0, 1.0, 9.0, 2.0])
+    evaluation = vectors.Evaluation(mask, scores, [])
+    assert evaluation.top(3) == [(1, 2.0), (4, 2.0), (0, 1.0)]
+    assert evaluation.top(10) == [(1, 2.0), (4, 2.0), (0, 1.0), (2, 1.0)]
+    assert evaluation.top(0) == []
+
+
+def test_filter_mask_equals_whoosh(corpus: Corpus) -> None:
+    filter_query = build_filter(departments=["国务院"], since="2005", until="2015-06")
+    index = corpus.open_index()
+    try:
+        with index.searcher() as searcher:
+            expected = whoosh_docs(searcher, filter_query)
+            assert expected
+            assert vectors.evaluate(searcher, filter_query).doc_set() == expected
+    finally:
+        index.close()
+
+
+def test_facets_equal_the_set_facets(corpus: Corpus) -> None:
+    index = corpus.open_index()
+    try:
+        with index.searcher() as searcher:
+            for query in ("管理", "environmental protection", '"安全生产"', "没有这个词语"):
+                plan = build_query(query, None)
+                evaluation = vectors.evaluate(searcher, plan.query)
+                arrays = docsets.index_facet_arrays(searcher, vectors.as_index_arrays)
+                expected = docsets.facet_counts(searcher, evaluation.doc_set())
+                assert vectors.facet_counts(arrays, evaluation.mask) == expected
+    finally:
+        index.close()
+
+
+def test_unknown_nodes_are_left_to_whoosh(corpus: Corpus) -> None:
+    index = corpus.open_index()
+    try:
+        with index.searcher() as searcher:
+            for node in (
+                Q.Every(),
+                Q.Wildcard("body", "管*"),
+                Q.Or([Q.Term("body", "管理")], scale=0.5),
+            ):
+                with pytest.raises(vectors.Unsupported):
+                    vectors.evaluate(searcher, node)
+    finally:
+        index.close()
+
+
+def test_search_falls_back_to_whoosh_with_the_same_results(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = corpus.search("environmental protection", limit=10)
+
+    def unsupported(*args: object, **kwargs: object) -> None:
+        raise vectors.Unsupported("test")
+
+    monkeypatch.setattr(vectors, "evaluate", unsupported)
+    slow = corpus.search("environmental protection", limit=10)
+    assert slow.total == fast.total
+    assert slow.facets == fast.facets
+    assert [h.score for h in slow.hits] == pytest.approx([h.score for h in fast.hits])
+    assert [h.matched_terms for h in slow.hits] == [h.matched_terms for h in fast.hits]
+
+
+@pytest.fixture(scope="module")
+def every_term_kept(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> Corpus:
+    """The seeds indexed with every term in the sidecar (not only those in 128+ documents)."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(vectors, "SIDECAR_MIN_DOCS", 1)  # the bulk workers fork: they see it
+    try:
+        corpus = Corpus(tmp_path_factory.mktemp("every-term-kept"))
+        report = corpus.ingest([str(seeds)])
+        assert not report.failed
+    finally:
+        patch.undo()
+    return corpus
+
+
+def test_bulk_writer_keeps_broad_terms_beside_each_segment(every_term_kept: Corpus) -> None:
+    index = every_term_kept.open_index()
+    try:
+        with index.searcher() as searcher:
+            checked = 0
+            for leaf, _ in searcher.reader().leaf_readers():
+                sidecar = vectors._segment_sidecar(leaf)
+                assert sidecar is not None
+                for fieldname in ("body", "title", "title_bigram", "body_sub", "doc_number"):
+                    for btext, _info in leaf.iter_field(fieldname):
+                        assert btext in sidecar.table[fieldname]
+                        ids, weights = vectors.term_arrays(leaf, fieldname, btext)
+                        expected = list(leaf.postings(fieldname, btext).items_as("weight"))
+                        assert ids.tolist() == [d for d, _ in expected]
+                        assert weights.tolist() == pytest.approx([w for _, w in expected])
+                        checked += 1
+            assert checked > 200
+    finally:
+        index.close()
+
+
+@pytest.mark.parametrize("query", ["铝", "铝 产业", '"高质量发展"', "aluminium industry"])
+def test_segments_without_the_sidecar_read_whoosh_blocks(
+    every_term_kept: Corpus, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = build_query(query, None)
+    index = every_term_kept.open_index()
+    try:
+        with index.searcher() as searcher:
+            with_sidecar = vectors.evaluate(searcher, plan.query)
+            assert with_sidecar.total
+            monkeypatch.setattr(vectors, "_segment_sidecar", lambda leaf: None)
+            without = vectors.evaluate(searcher, plan.query)
+            assert np.array_equal(with_sidecar.mask, without.mask)
+            assert np.allclose(with_sidecar.scores, without.scores, rtol=1e-12)
+            assert without.doc_set() == whoosh_docs(searcher, plan.query)
+    finally:
+        index.close()
+
+
+def test_term_arrays_writer_keeps_only_broad_terms(tmp_path: Path) -> None:
+    writer = vectors.TermArraysWriter(min_docs=2)
+    postings = [
+        ("body", b"a", 0, 1.0, b""),
+        ("body", b"a", 3, 2.0, b""),
+        ("body", b"b", 1, 1.0, b""),
+        ("title", b"a", 2, 1.0, b""),
+        ("title", b"a", 4, 3.0, b""),
+    ]
+    assert list(writer.tee(iter(postings))) == postings  # passed through unchanged
+    writer.write(tmp_path, "seg")
+    assert set(writer.table) == {"body", "title"}
+    assert writer.table["body"] == {b"a": (0, 2)}
+    assert writer.table["title"] == {b"a": (2, 2)}
+    assert writer.ids.tolist() == [0, 3, 2, 4]
+    assert writer.weights.tolist() == [1.0, 2.0, 1.0, 3.0]
+    assert (tmp_path / "alucorpus-terms-seg.bin").stat().st_size == 8 * 4
+
+
+def test_deleted_documents_drop_out(tmp_path: Path, seeds: Path) -> None:
+    corpus = Corpus(tmp_path / "home")
+    corpus.ingest([str(seeds)])
+    index = corpus.open_index()
+    try:
+        with index.searcher() as searcher:
+            stored = [searcher.stored_fields(d)["id"] for d in searcher.reader().all_doc_ids()]
+        index.delete([stored[0]])
+    finally:
+        index.close()
+    index = corpus.open_index()
+    try:
+        with index.searcher() as searcher:
+            plan = build_query("铝", None)
+            evaluation = vectors.evaluate(searcher, plan.query)
+            assert evaluation.doc_set() == whoosh_docs(searcher, plan.query)
+            assert all(searcher.stored_fields(d)["id"] != stored[0] for d in evaluation.doc_set())
+    finally:
+        index.close()
+
+
+def test_search_module_uses_the_arrays(corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The set-algebra path is not taken when the arrays can answer.
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("whoosh path used")
+
+    monkeypatch.setattr(search_module, "_top_scored", fail)
+    monkeypatch.setattr(search_module, "_hits_matching_terms", fail)
+    results = corpus.search("rare earth", limit=5)
+    assert results.total and results.hits
