@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AlucorpusError, StoreBusyError
-from .index import WRITE_TIMEOUT, Index, prepare_document
+from .index import WRITE_TIMEOUT, Index, modern_pickles, prepare_document
 from .records import Record
 from .segcache import SegmentCache, cached_record_words
 
@@ -160,15 +160,23 @@ def _bulk_writer(ix: Any, limitmb: int) -> Any:
             lengths = _CachedLengths(pdr) if pdr is not None else None
             # The broad terms' document numbers and weights, kept beside the segment
             # as arrays for searching (alucorpus.vectors), collected on the way.
-            arrays = TermArraysWriter()
-            postings = arrays.tee(self.pool.iter_postings())
-            self.fieldwriter.add_postings(self.schema, lengths, postings)
-            self.fieldwriter.close()
+            postings = self.pool.iter_postings()
+            folder = getattr(self.storage, "folder", None)
+            arrays = TermArraysWriter(folder, self.newsegment.segment_id()) if folder else None
+            try:
+                with modern_pickles():
+                    self.fieldwriter.add_postings(
+                        self.schema, lengths, arrays.tee(postings) if arrays else postings
+                    )
+                    self.fieldwriter.close()
+            except BaseException:
+                if arrays is not None:
+                    arrays.abandon()
+                raise
+            if arrays is not None:
+                arrays.close()
             if pdr is not None:
                 pdr.close()
-            folder = getattr(self.storage, "folder", None)
-            if folder:
-                arrays.write(folder, self.newsegment.segment_id())
 
     # _lk=False: the parent holds the index's lock for us (as in whoosh.multiproc).
     # zlib level 1 instead of 3 for posting blocks: each block records its own level,

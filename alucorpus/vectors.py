@@ -54,30 +54,47 @@ class Unsupported(Exception):
 # -- the term-arrays sidecar ----------------------------------------------------------------------
 
 
-def _sidecar_paths(folder: str | Path, segment_id: str) -> tuple[Path, Path]:
+def _sidecar_paths(folder: str | Path, segment_id: str) -> tuple[Path, Path, Path]:
+    """The table (written last: its presence means complete), the ids and the weights."""
     base = Path(folder) / f"alucorpus-terms-{segment_id}"
-    return base.with_suffix(".marshal"), base.with_suffix(".bin")
+    return base.with_suffix(".marshal"), base.with_suffix(".ids"), base.with_suffix(".weights")
 
 
 class TermArraysWriter:
-    """Collects, from the sorted postings a segment writer flushes, the broad terms' arrays.
+    """Keeps, from the sorted postings a segment writer flushes, the broad terms' arrays.
 
-    :meth:`tee` passes the postings through unchanged (whoosh writes them) and keeps
-    the document numbers and weights of each term with at least ``min_docs``
-    postings; :meth:`write` then saves them beside the segment.
+    :meth:`tee` passes the postings through unchanged (whoosh writes them) and
+    streams the document numbers (int32) and weights (float32) of each term with
+    at least ``min_docs`` postings to two files beside the segment; :meth:`close`
+    writes the table of terms last. Memory stays at one term plus a buffer.
     """
 
-    def __init__(self, min_docs: int | None = None) -> None:
+    _FLUSH_AT = 1 << 20  # postings buffered before writing
+
+    def __init__(self, folder: str | Path, segment_id: str, min_docs: int | None = None) -> None:
         self.min_docs = SIDECAR_MIN_DOCS if min_docs is None else min_docs
+        self.paths = _sidecar_paths(folder, segment_id)
         self.table: dict[str, dict[bytes, tuple[int, int]]] = {}
-        self.ids = array("i")
-        self.weights = array("f")
+        self.count = 0
+        self._ids = array("i")
+        self._weights = array("f")
+        self._id_file = open(self.paths[1], "wb")  # noqa: SIM115 (closed by close())
+        self._weight_file = open(self.paths[2], "wb")  # noqa: SIM115
 
     def _keep(self, fieldname: str, btext: bytes, ids: list[int], weights: list[float]) -> None:
         if len(ids) >= self.min_docs:
-            self.table.setdefault(fieldname, {})[btext] = (len(self.ids), len(ids))
-            self.ids.extend(ids)
-            self.weights.extend(weights)
+            self.table.setdefault(fieldname, {})[btext] = (self.count, len(ids))
+            self.count += len(ids)
+            self._ids.extend(ids)
+            self._weights.extend(weights)
+            if len(self._ids) >= self._FLUSH_AT:
+                self._flush()
+
+    def _flush(self) -> None:
+        self._ids.tofile(self._id_file)
+        self._weights.tofile(self._weight_file)
+        self._ids = array("i")
+        self._weights = array("f")
 
     def tee(self, postings: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         """The postings (fieldname, btext, docnum, weight, value), recorded on the way."""
@@ -97,11 +114,19 @@ class TermArraysWriter:
         if ids:
             self._keep(fieldname, btext, ids, weights)  # type: ignore[arg-type]
 
-    def write(self, folder: str | Path, segment_id: str) -> None:
-        """Save beside the segment: a marshal table and the two arrays, ids then weights."""
-        table_path, data_path = _sidecar_paths(folder, segment_id)
-        data_path.write_bytes(self.ids.tobytes() + self.weights.tobytes())
-        table_path.write_bytes(marshal.dumps({"n": len(self.ids), "terms": self.table}))
+    def close(self) -> None:
+        """Write what is buffered, then the table (native byte order, as numpy reads it)."""
+        self._flush()
+        self._id_file.close()
+        self._weight_file.close()
+        self.paths[0].write_bytes(marshal.dumps({"n": self.count, "terms": self.table}))
+
+    def abandon(self) -> None:
+        """Remove what was written (the segment failed)."""
+        for f in (self._id_file, self._weight_file):
+            f.close()
+        for path in self.paths:
+            path.unlink(missing_ok=True)
 
 
 @dataclass
@@ -123,19 +148,19 @@ def _segment_sidecar(leaf: Any) -> _TermArrays | None:
     key = segment.segment_id()
     if key in _SIDECARS:
         return _SIDECARS[key]
-    table_path, data_path = _sidecar_paths(folder, key)
+    table_path, ids_path, weights_path = _sidecar_paths(folder, key)
     value = None
     try:
         meta = marshal.loads(table_path.read_bytes())
         n = int(meta["n"])
-        if n:
-            raw = np.memmap(data_path, dtype=np.uint8, mode="r")
-            if raw.size == 8 * n:
-                value = _TermArrays(
-                    meta["terms"], raw[: 4 * n].view(np.int32), raw[4 * n :].view(np.float32)
-                )
-        else:
+        if not n:
             value = _TermArrays(meta["terms"], np.zeros(0, np.int32), np.zeros(0, np.float32))
+        elif ids_path.stat().st_size == weights_path.stat().st_size == 4 * n:
+            value = _TermArrays(
+                meta["terms"],
+                np.memmap(ids_path, dtype=np.int32, mode="r"),
+                np.memmap(weights_path, dtype=np.float32, mode="r"),
+            )
     except FileNotFoundError:
         pass
     except (OSError, ValueError, EOFError, TypeError, KeyError):
@@ -184,13 +209,9 @@ def term_arrays(leaf: Any, fieldname: str, btext: bytes) -> tuple[np.ndarray, np
                 sidecar.weights[start : start + count].astype(np.float64),
             )
     try:
-        matcher = leaf.postings(fieldname, btext)
+        matcher = _raw_matcher(leaf, fieldname, btext)
     except Exception:  # whoosh raises TermNotFound (or KeyError) for an absent term
         return np.zeros(0, np.int64), np.zeros(0)
-    if not isinstance(matcher, W3LeafMatcher) and isinstance(
-        getattr(matcher, "child", None), W3LeafMatcher
-    ):
-        matcher = matcher.child  # a FilterMatcher hiding deletions: the live mask does that
     if isinstance(matcher, W3LeafMatcher):
         return _block_arrays(matcher)
     ids: list[int] = []
@@ -328,8 +349,7 @@ def _phrase(segment: _Segment, node: Any) -> tuple[Any, Any]:
     if mask is None or not mask.any():
         return None, None
     if len(words) > 1:
-        candidates = np.flatnonzero(mask)
-        keep = _phrase_positions(segment.reader, node.fieldname, words, candidates)
+        keep = _phrase_positions(segment.reader, node.fieldname, words, mask)
         mask = np.zeros(segment.size, dtype=bool)
         mask[keep] = True
     if node.boost != 1.0:
@@ -337,51 +357,100 @@ def _phrase(segment: _Segment, node: Any) -> tuple[Any, Any]:
     return mask, np.where(mask, scores, 0.0)
 
 
-def _positions_at(leaf: Any, fieldname: str, btext: bytes, docs: np.ndarray) -> dict[int, Any]:
-    """docnum -> encoded positions of one term, for the (sorted) ``docs`` that have it."""
+def _raw_matcher(leaf: Any, fieldname: str, btext: bytes) -> Any:
     matcher = leaf.postings(fieldname, btext)
     if not isinstance(matcher, W3LeafMatcher) and isinstance(
         getattr(matcher, "child", None), W3LeafMatcher
     ):
-        matcher = matcher.child
-    out: dict[int, Any] = {}
-    if not isinstance(matcher, W3LeafMatcher):
-        wanted = set(docs.tolist())
+        matcher = matcher.child  # a FilterMatcher hiding deletions: the live mask does that
+    return matcher
+
+
+def _position_arrays(
+    leaf: Any, fieldname: str, btext: bytes, wanted: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(document, position) pairs of one term in the documents ``wanted`` (a mask).
+
+    Each posting block's positions (ArrayPositions: uint32 arrays after a 4-byte
+    count) are joined and decoded by numpy in one call. The pairs come sorted by
+    document, then position. None when the field stores positions some other way.
+    """
+    from .index import ArrayPositions
+
+    matcher = _raw_matcher(leaf, fieldname, btext)
+    fmt = getattr(matcher, "format", None) or getattr(matcher, "_format", None)
+    if type(fmt) is not ArrayPositions:
+        return None
+    chosen_docs: list[np.ndarray] = []
+    chosen_values: list[bytes] = []
+    if not isinstance(matcher, W3LeafMatcher):  # inlined postings (a term in one document)
         while matcher.is_active():
-            if matcher.id() in wanted:
-                out[matcher.id()] = matcher.value_as("positions")
+            if wanted[matcher.id()]:
+                chosen_docs.append(np.array([matcher.id()], dtype=np.int64))
+                chosen_values.append(matcher.value())
             matcher.next()
-        return out
-    decode = matcher.format.decoder("positions")
-    k = 0
-    total = len(docs)
-    while matcher.is_active() and k < total:
-        if matcher._maxid < docs[k]:  # no wanted document in this block
+    else:
+        while matcher.is_active():
+            if matcher._data is None:
+                matcher._read_data()
+            block = np.asarray(matcher._data[0], dtype=np.int64)
+            if not matcher._byteids:
+                block = np.cumsum(block)
+            hit = np.flatnonzero(wanted[block])
+            if len(hit):
+                values = matcher._data[2]
+                chosen_docs.append(block[hit])
+                chosen_values.extend([values[i] for i in hit.tolist()])
             if matcher._lastblock:
                 break
             matcher._next_block()
-            continue
-        if matcher._data is None:
-            matcher._read_data()
-        block = np.asarray(matcher._data[0], dtype=np.int64)
-        if not matcher._byteids:
-            block = np.cumsum(block)
-        if matcher._values is None:
-            matcher._read_values()
-        values = matcher._values
-        hit = np.flatnonzero(np.isin(block, docs[k : k + len(block) + 1], assume_unique=True))
-        for i in hit.tolist():
-            out[int(block[i])] = decode(values[i])
-        k = int(np.searchsorted(docs, block[-1], side="right"))
-        if matcher._lastblock:
-            break
-        matcher._next_block()
-    return out
+    if not chosen_values:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    words = np.fromiter(map(len, chosen_values), dtype=np.int64, count=len(chosen_values)) // 4
+    flat = np.frombuffer(b"".join(chosen_values), dtype="<u4").astype(np.int64)
+    # Drop each value's count header (the first word of each value).
+    keep = np.ones(len(flat), dtype=bool)
+    keep[np.cumsum(words) - words] = False
+    return np.repeat(np.concatenate(chosen_docs), words - 1), flat[keep]
 
 
-def _phrase_positions(leaf: Any, fieldname: str, words: list[Any], docs: np.ndarray) -> list[int]:
-    """Of ``docs`` (which have every word), those with the words next to each other."""
-    found = [_positions_at(leaf, fieldname, w, docs) for w in words]
+def _phrase_positions(leaf: Any, fieldname: str, words: list[Any], wanted: np.ndarray) -> Any:
+    """Of the documents ``wanted`` (a mask; they have every word), those with the words in a row."""
+    keys = None
+    for k, word in enumerate(words):
+        found = _position_arrays(leaf, fieldname, word, wanted)
+        if found is None:
+            return _phrase_positions_slow(leaf, fieldname, words, np.flatnonzero(wanted))
+        doc_of, positions = found
+        # The phrase starts at position p of document d where word k is at p + k.
+        # Sorted (by document, then position) and unique, so intersect by bisection.
+        word_keys = (doc_of << 32) + (positions - k + len(words))
+        if keys is None:
+            keys = word_keys
+        else:
+            at = np.searchsorted(word_keys, keys)
+            found_at = at < len(word_keys)
+            found_at[found_at] = word_keys[at[found_at]] == keys[found_at]
+            keys = keys[found_at]
+        if not len(keys):
+            return []
+    return np.unique(keys >> 32) if keys is not None else []
+
+
+def _phrase_positions_slow(
+    leaf: Any, fieldname: str, words: list[Any], docs: np.ndarray
+) -> list[int]:
+    """The same, decoding each posting's positions through whoosh (other formats)."""
+    found = []
+    for word in words:
+        matcher = _raw_matcher(leaf, fieldname, word)
+        table = {}
+        wanted = set(docs.tolist())
+        while matcher.is_active():
+            if matcher.id() in wanted:
+                table[matcher.id()] = matcher.value_as("positions")
+            matcher.next()
+        found.append(table)
     keep = []
     for docnum in docs.tolist():
         starts = None

@@ -220,7 +220,7 @@ def test_segments_without_the_sidecar_read_whoosh_blocks(
 
 
 def test_term_arrays_writer_keeps_only_broad_terms(tmp_path: Path) -> None:
-    writer = vectors.TermArraysWriter(min_docs=2)
+    writer = vectors.TermArraysWriter(tmp_path, "seg", min_docs=2)
     postings = [
         ("body", b"a", 0, 1.0, b""),
         ("body", b"a", 3, 2.0, b""),
@@ -229,13 +229,22 @@ def test_term_arrays_writer_keeps_only_broad_terms(tmp_path: Path) -> None:
         ("title", b"a", 4, 3.0, b""),
     ]
     assert list(writer.tee(iter(postings))) == postings  # passed through unchanged
-    writer.write(tmp_path, "seg")
+    assert not (tmp_path / "alucorpus-terms-seg.marshal").exists()  # not complete yet
+    writer.close()
     assert set(writer.table) == {"body", "title"}
     assert writer.table["body"] == {b"a": (0, 2)}
     assert writer.table["title"] == {b"a": (2, 2)}
-    assert writer.ids.tolist() == [0, 3, 2, 4]
-    assert writer.weights.tolist() == [1.0, 2.0, 1.0, 3.0]
-    assert (tmp_path / "alucorpus-terms-seg.bin").stat().st_size == 8 * 4
+    ids = np.fromfile(tmp_path / "alucorpus-terms-seg.ids", dtype=np.int32)
+    weights = np.fromfile(tmp_path / "alucorpus-terms-seg.weights", dtype=np.float32)
+    assert ids.tolist() == [0, 3, 2, 4]
+    assert weights.tolist() == [1.0, 2.0, 1.0, 3.0]
+
+
+def test_an_abandoned_term_arrays_writer_leaves_nothing(tmp_path: Path) -> None:
+    writer = vectors.TermArraysWriter(tmp_path, "seg", min_docs=1)
+    list(writer.tee(iter([("body", b"a", 0, 1.0, b"")])))
+    writer.abandon()
+    assert not list(tmp_path.iterdir())
 
 
 def test_deleted_documents_drop_out(tmp_path: Path, seeds: Path) -> None:
@@ -268,3 +277,56 @@ def test_search_module_uses_the_arrays(corpus: Corpus, monkeypatch: pytest.Monke
     monkeypatch.setattr(search_module, "_hits_matching_terms", fail)
     results = corpus.search("rare earth", limit=5)
     assert results.total and results.hits
+
+
+def test_array_positions_round_trip() -> None:
+    from alucorpus.index import ArrayPositions
+
+    fmt = ArrayPositions()
+    for positions in ([0], [3, 7, 70000], list(range(0, 5000, 7))):
+        value = fmt.encode(positions)
+        assert fmt.decode_positions(value) == positions
+        assert fmt.decode_frequency(value) == len(positions)  # whoosh's own header
+        assert len(value) == 4 + 4 * len(positions)
+
+
+def test_posting_blocks_are_pickled_with_protocol_4(every_term_kept: Corpus) -> None:
+    import zlib
+
+    index = every_term_kept.open_index()
+    try:
+        with index.searcher() as searcher:
+            leaf = searcher.reader().leaf_readers()[0][0]
+            btext = next(b for b, info in leaf.iter_field("body") if info.doc_frequency() > 1)
+            matcher = vectors._raw_matcher(leaf, "body", btext)
+            raw = matcher._postfile.get(
+                matcher._dataoffset, matcher._nextoffset - matcher._dataoffset
+            )
+            data = zlib.decompress(raw) if matcher._compression else raw
+            assert data[:2] == b"\x80\x04"
+    finally:
+        index.close()
+
+
+@pytest.mark.parametrize(
+    ("words", "matches"),
+    [
+        (["铝产业", "高质量发展", "实施方案"], True),
+        (["印发", "给", "你们"], True),
+        (["实施方案", "铝产业"], False),  # both words, wrong order
+        (["认真", "落实"], False),  # both words, not adjacent
+    ],
+)
+def test_vector_phrases_equal_whoosh_span_phrases(
+    every_term_kept: Corpus, words: list[str], matches: bool
+) -> None:
+    # Every term of this corpus is in one or two documents: inlined postings included.
+    index = every_term_kept.open_index()
+    try:
+        with index.searcher() as searcher:
+            node = Q.Phrase("body", words)
+            expected = whoosh_docs(searcher, node)
+            assert bool(expected) is matches
+            assert vectors.evaluate(searcher, node).doc_set() == expected
+    finally:
+        index.close()
