@@ -186,7 +186,7 @@ def _bulk_writer(ix: Any, limitmb: int) -> Any:
         _lk=False,
         limitmb=limitmb,
         compound=False,
-        codec=W3Codec(compression=1),
+        codec=W3Codec(blocklimit=512, compression=1),
     )
 
 

@@ -1861,9 +1861,10 @@ def search(
             facet_counts = docsets.facet_counts(searcher, docs)
         hits = []
         if limit and offset < total:
-            if sortedby is not None:
-                if evaluation is not None:
-                    docs = evaluation.doc_set()
+            if sortedby is not None and evaluation is not None:
+                newest = evaluation.top_by_column(searcher, "issued_key", offset + limit)
+                ranked = [(d, 0.0) for d in newest[offset:]]
+            elif sortedby is not None:
                 results = searcher.search(
                     plan.query,
                     filter=docs if filter_query is not None else None,

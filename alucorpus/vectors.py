@@ -245,15 +245,16 @@ class _Segment:
         return _field_lengths(self.reader, fieldname)
 
 
-_LENGTHS: dict[tuple[str, str], np.ndarray] = {}
+#: Per-segment arrays read once: (segment id, field or "column:<name>") -> values.
+_SEGMENT_ARRAYS: dict[tuple[str, str], np.ndarray] = {}
 
 
 def _field_lengths(reader: Any, fieldname: str) -> np.ndarray:
     """Each document's length of ``fieldname``, as whoosh's scorer sees it (one byte each)."""
     segment = reader.segment() if hasattr(reader, "segment") else None
     key = (segment.segment_id(), fieldname) if segment is not None else None
-    if key is not None and key in _LENGTHS:
-        return _LENGTHS[key]
+    if key is not None and key in _SEGMENT_ARRAYS:
+        return _SEGMENT_ARRAYS[key]
     size = reader.doc_count_all()
     codes = None
     perdoc = getattr(reader, "_perdoc", None)
@@ -261,9 +262,14 @@ def _field_lengths(reader: Any, fieldname: str) -> np.ndarray:
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
         column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is not None:
-            raw = column._dbfile.get(column._basepos, size)
-            codes = np.frombuffer(raw, dtype=np.uint8)
+        if column is not None and column._fixedlen == 1 and not column._reverse:
+            # One byte per document; the column stops at the last document that has
+            # the field (whoosh answers the default, 0, past its end).
+            stored = min(int(column._count), size)
+            codes = np.zeros(size, dtype=np.uint8)
+            if stored:
+                raw = column._dbfile.get(column._basepos, stored)
+                codes[:stored] = np.frombuffer(raw, dtype=np.uint8)
     except Exception:  # another codec: ask a document at a time
         codes = None
     if codes is None or len(codes) != size:
@@ -273,10 +279,28 @@ def _field_lengths(reader: Any, fieldname: str) -> np.ndarray:
     else:
         lengths = _LENGTH_OF_BYTE[codes]
     if key is not None:
-        if len(_LENGTHS) > 256:
-            _LENGTHS.clear()
-        _LENGTHS[key] = lengths
+        if len(_SEGMENT_ARRAYS) > 256:
+            _SEGMENT_ARRAYS.clear()
+        _SEGMENT_ARRAYS[key] = lengths
     return lengths
+
+
+def _column_values(reader: Any, column: str) -> np.ndarray:
+    """A segment's values of a sortable numeric column (kept per segment)."""
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    key = (segment.segment_id(), f"column:{column}") if segment is not None else None
+    if key is not None and key in _SEGMENT_ARRAYS:
+        return _SEGMENT_ARRAYS[key]
+    size = reader.doc_count_all()
+    if reader.has_column(column):
+        values = np.fromiter(reader.column_reader(column), dtype=np.float64, count=size)
+    else:
+        values = np.zeros(size)
+    if key is not None:
+        if len(_SEGMENT_ARRAYS) > 256:
+            _SEGMENT_ARRAYS.clear()
+        _SEGMENT_ARRAYS[key] = values
+    return values
 
 
 def _to_bytes(segment: _Segment, fieldname: str, text: Any) -> bytes | None:
@@ -653,6 +677,19 @@ class Evaluation:
             docs, scores = docs[keep], scores[keep]
         order = np.lexsort((docs, -scores))[:n]
         return [(int(docs[i]), float(scores[i])) for i in order]
+
+    def top_by_column(self, searcher: Any, column: str, n: int) -> list[int]:
+        """The first ``n`` matches by a sortable column, largest first, then by docnum.
+
+        whoosh's order for ``sortedby=FieldFacet(column, reverse=True)``.
+        """
+        docs = np.flatnonzero(self.mask)
+        if n <= 0 or not len(docs):
+            return []
+        values = np.concatenate([_column_values(seg.reader, column) for seg in self.segments])
+        keys = values[docs]
+        order = np.lexsort((docs, -keys))[:n]
+        return [int(d) for d in docs[order]]
 
     def doc_set(self) -> set[int]:
         return set(np.flatnonzero(self.mask).tolist())

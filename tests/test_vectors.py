@@ -330,3 +330,58 @@ def test_vector_phrases_equal_whoosh_span_phrases(
             assert vectors.evaluate(searcher, node).doc_set() == expected
     finally:
         index.close()
+
+
+@pytest.mark.parametrize("query", ["管理", "environmental protection", "环境 -污染"])
+def test_newest_first_equals_whoosh_sorting(corpus: Corpus, query: str) -> None:
+    from whoosh import sorting
+
+    plan = build_query(query, None)
+    index = corpus.open_index()
+    try:
+        with index.searcher() as searcher:
+            evaluation = vectors.evaluate(searcher, plan.query)
+            facet = sorting.FieldFacet("issued_key", reverse=True)
+            # (whoosh's own AndNot matcher can let through a document that has the
+            # excluded word: see test_exclusion_is_exact; so whoosh sorts our set.)
+            allowed = evaluation.doc_set()
+            assert allowed
+            results = searcher.search(plan.query, limit=None, sortedby=facet, filter=allowed)
+            expected = [hit.docnum for hit in results]
+            assert len(expected) == evaluation.total
+            # Undated documents (key 0) come last in both; ties in document order.
+            assert evaluation.top_by_column(searcher, "issued_key", len(expected)) == expected
+            assert evaluation.top_by_column(searcher, "issued_key", 7) == expected[:7]
+    finally:
+        index.close()
+
+
+def test_exclusion_is_exact(corpus: Corpus) -> None:
+    # whoosh's AndNot over an ArrayUnionMatcher returns a document that has the
+    # excluded word (电解铝 -产能: one document has both); the arrays do not.
+    plan = build_query("电解铝 -产能", None)
+    index = corpus.open_index()
+    try:
+        with index.searcher() as searcher:
+            excluded = vectors.evaluate(searcher, build_query("产能", None).query).doc_set()
+            wanted = vectors.evaluate(searcher, build_query("电解铝", None).query).doc_set()
+            assert wanted & excluded  # the corpus has such a document
+            assert vectors.evaluate(searcher, plan.query).doc_set() == wanted - excluded
+    finally:
+        index.close()
+
+
+def test_field_lengths_read_in_bulk_equal_whoosh(corpus: Corpus) -> None:
+    index = corpus.open_index()
+    try:
+        with index.searcher() as searcher:
+            for leaf, _ in searcher.reader().leaf_readers():
+                for fieldname in ("title", "title_en", "title_bigram", "body", "body_sub"):
+                    lengths = vectors._field_lengths(leaf, fieldname)
+                    expected = [
+                        leaf.doc_field_length(d, fieldname, 0) or 0
+                        for d in range(leaf.doc_count_all())
+                    ]
+                    assert lengths.tolist() == expected, fieldname
+    finally:
+        index.close()
