@@ -4,9 +4,13 @@ whoosh counts and facets a result set while it scores it, document by document, 
 Python, through the whole matcher tree (about 40 µs a match for a cross-language
 query). A result page needs scores for the top hits only; its total and its facets
 need just the set of matching documents. This module computes that set by set
-algebra over posting lists, which it reads a block (up to 128 postings) at a time
-instead of a posting at a time, and counts facets by intersecting the set with the
+algebra over posting lists, which it reads a posting block at a time instead
+of a posting at a time, and counts facets by intersecting the set with the
 documents of each department, year and type (kept per index segment).
+
+search() takes totals and facets from :mod:`alucorpus.vectors` when it can evaluate
+the query as arrays; this module is the fallback for queries it cannot, and keeps
+the per-segment facet sets both use.
 
 It is part of the index layer: like :mod:`alucorpus.index` it knows whoosh's reader
 and matchers (and reads the posting blocks of whoosh's W3 codec, pinned by setup.cfg;
@@ -247,19 +251,35 @@ def _index_facets(searcher: Any) -> dict[str, dict[Any, frozenset[int]]]:
 
 
 #: The same facet sets as arrays (alucorpus.vectors), per index generation.
-_INDEX_FACET_ARRAYS: dict[int, tuple[Any, Any]] = {}
+_INDEX_FACET_ARRAYS: dict[tuple[Any, ...], dict[str, dict[Any, Any]]] = {}
 
 
 def index_facet_arrays(searcher: Any, convert: Any) -> dict[str, dict[Any, Any]]:
-    """The index's facet sets, each label's documents converted by ``convert`` (kept)."""
-    facets = _index_facets(searcher)
-    kept = _INDEX_FACET_ARRAYS.get(id(facets))
-    if kept is None or kept[0] is not facets:
+    """The index's facet sets, each label's documents converted by ``convert`` (kept).
+
+    ``convert`` gets a label's per-segment parts, [(local document numbers, offset)],
+    straight from the segments' tables (no index-wide sets are built on the way).
+    """
+    leaves = searcher.reader().leaf_readers()
+    key = tuple((_segment_key(leaf), offset) for leaf, offset in leaves)
+    kept = _INDEX_FACET_ARRAYS.get(key) if None not in (k for k, _ in key) else None
+    if kept is None:
+        parts: dict[str, dict[Any, list[tuple[frozenset[int], int]]]] = {
+            "department": {},
+            "year": {},
+            "doc_type": {},
+        }
+        for leaf, offset in leaves:
+            for facet, labels in _segment_facets(leaf).items():
+                for label, ids in labels.items():
+                    parts[facet].setdefault(label, []).append((ids, offset))
+        kept = {
+            facet: {lab: convert(p) for lab, p in labels.items()} for facet, labels in parts.items()
+        }
         if len(_INDEX_FACET_ARRAYS) >= 4:
             _INDEX_FACET_ARRAYS.clear()
-        kept = (facets, {facet: convert(labels) for facet, labels in facets.items()})
-        _INDEX_FACET_ARRAYS[id(facets)] = kept
-    return kept[1]  # type: ignore[no-any-return]
+        _INDEX_FACET_ARRAYS[key] = kept
+    return kept
 
 
 def facet_counts(searcher: Any, docs: set[int]) -> dict[str, dict[str, int]]:

@@ -22,6 +22,7 @@ import logging
 import marshal
 import os
 import pickle
+import re
 import sys
 from array import array
 from collections.abc import Iterable, Iterator
@@ -333,6 +334,10 @@ def segment_sidecar(reader: Any, name: str, build: Any) -> Any:
     return value
 
 
+#: What segment_sidecar and alucorpus.vectors keep beside a segment.
+_SIDECAR_NAME = re.compile(r"alucorpus-[a-z-]+?-(?P<segment>[A-Za-z]+_[a-z0-9]+)\.[a-z]+")
+
+
 def _segment_char_terms(reader: Any, fieldname: str) -> dict[str, list[tuple[str, int]]]:
     """The CJK characters of one segment's terms in ``fieldname``, each with its terms."""
 
@@ -602,6 +607,29 @@ class Index:
             windex.clean_files(storage, windex._DEF_INDEX_NAME, toc.generation, toc.segments)
         except Exception:  # an unreadable index is reported by open(), not here
             log.debug("could not clean %s", path, exc_info=True)
+        Index.remove_stale_sidecars(path)
+
+    @staticmethod
+    def remove_stale_sidecars(path: str | Path) -> None:
+        """Remove what was kept beside segments that the latest commit no longer names.
+
+        Only alucorpus's own files (``alucorpus-*-<segment>.*``): whoosh removes its
+        own at commit, and a concurrent writer's unfinished segment has none of ours.
+        """
+        from whoosh import index as windex
+        from whoosh.filedb.filestore import FileStorage
+
+        try:
+            toc = windex.TOC.read(FileStorage(str(path)), windex._DEF_INDEX_NAME)
+        except Exception:  # an unreadable index is reported by open(), not here
+            log.debug("could not read the segments of %s", path, exc_info=True)
+            return
+        live = {segment.segment_id() for segment in toc.segments}
+        for file in Path(path).glob("alucorpus-*"):
+            match = _SIDECAR_NAME.fullmatch(file.name)
+            if match and match.group("segment") not in live:
+                with contextlib.suppress(OSError):
+                    file.unlink()
 
     def close(self) -> None:
         """Release the index's files."""
@@ -632,6 +660,8 @@ class Index:
             yield writer
             with modern_pickles():
                 writer.commit()
+            # A commit may merge segments away: their sidecars go with them.
+            self.remove_stale_sidecars(self.path)
         except BaseException:
             # A failed commit (disk full) has already released the lock; cancel may fail.
             with contextlib.suppress(Exception):

@@ -1726,7 +1726,8 @@ def _rank(scores: dict[int, float], n: int) -> list[tuple[int, float]]:
 def _top_scored(searcher: Any, query: Any, docs: set[int], n: int) -> list[tuple[int, float]]:
     """The ``n`` best (docnum, score) of ``docs`` (which all match ``query``), exactly.
 
-    Scoring every match costs about 30 µs each in whoosh's Python matchers, so a broad
+    The fallback when :mod:`alucorpus.vectors` cannot evaluate a query. Scoring every
+    match costs about 30 µs each in whoosh's Python matchers, so a broad
     query over 50 000 documents would take seconds. Candidate first instead (the
     "MaxScore" idea): score only the documents that match a strong part of the query
     (a title field, the document number, or a body term in at most
@@ -1785,7 +1786,7 @@ def _facet_counts(searcher: Any, evaluation: Any) -> dict[str, dict[str, int]]:
     from . import vectors
 
     return vectors.facet_counts(
-        docsets.index_facet_arrays(searcher, vectors.as_index_arrays), evaluation.mask
+        docsets.index_facet_arrays(searcher, vectors.as_index_array), evaluation.mask
     )
 
 

@@ -15,8 +15,11 @@ A posting list whose term is in many documents is costly to read from whoosh: it
 blocks interleave document numbers with positions, and all of it is decompressed
 and unpickled. The bulk writer therefore keeps, beside each segment, the document
 numbers and weights of every term in at least :data:`SIDECAR_MIN_DOCS` documents
-(:class:`TermArraysWriter`); rarer terms, and segments written without it, are read
-from whoosh block by block.
+(:class:`TermArraysWriter`); rarer terms, and segments written without it (by an
+incremental update), are read from whoosh block by block. A phrase is checked where
+all its words are, from positions stored as uint32 arrays
+(:class:`alucorpus.index.ArrayPositions`): one numpy decode per posting block, and
+the words' (document, position) keys intersected by bisection.
 
 This is the only module that imports numpy. A query node it does not know raises
 :class:`Unsupported`, and the caller falls back to whoosh's matchers.
@@ -777,9 +780,10 @@ def facet_counts(facets: dict[str, dict[Any, Any]], mask: np.ndarray) -> dict[st
     return out
 
 
-def as_index_arrays(labels: dict[Any, Iterable[int]]) -> dict[Any, np.ndarray]:
-    """Label -> sorted array of document numbers."""
-    return {label: np.fromiter(sorted(ids), dtype=np.int64) for label, ids in labels.items()}
+def as_index_array(parts: list[tuple[Iterable[int], int]]) -> np.ndarray:
+    """One array of index-wide document numbers from per-segment (local numbers, offset)."""
+    arrays = [np.fromiter(ids, dtype=np.int64) + offset for ids, offset in parts]
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
 
 __all__ = [
@@ -787,7 +791,7 @@ __all__ = [
     "Evaluation",
     "TermArraysWriter",
     "Unsupported",
-    "as_index_arrays",
+    "as_index_array",
     "evaluate",
     "facet_counts",
     "term_arrays",

@@ -127,7 +127,7 @@ def test_facets_equal_the_set_facets(corpus: Corpus) -> None:
             for query in ("管理", "environmental protection", '"安全生产"', "没有这个词语"):
                 plan = build_query(query, None)
                 evaluation = vectors.evaluate(searcher, plan.query)
-                arrays = docsets.index_facet_arrays(searcher, vectors.as_index_arrays)
+                arrays = docsets.index_facet_arrays(searcher, vectors.as_index_array)
                 expected = docsets.facet_counts(searcher, evaluation.doc_set())
                 assert vectors.facet_counts(arrays, evaluation.mask) == expected
     finally:
@@ -385,3 +385,30 @@ def test_field_lengths_read_in_bulk_equal_whoosh(corpus: Corpus) -> None:
                     assert lengths.tolist() == expected, fieldname
     finally:
         index.close()
+
+
+def test_sidecars_of_merged_away_segments_are_removed(tmp_path: Path, seeds: Path) -> None:
+    from alucorpus.index import Index
+
+    corpus = Corpus(tmp_path / "home")
+    corpus.ingest([str(seeds)])
+    index = corpus.open_index()
+    folder = index.path
+    live = sorted(p.name for p in folder.glob("alucorpus-terms-*"))
+    assert live  # the bulk writer kept term arrays beside its segment
+    stale = [
+        folder / "alucorpus-terms-MAIN_gone12345.ids",
+        folder / "alucorpus-facets-MAIN_gone12345.marshal",
+    ]
+    for path in stale:
+        path.write_bytes(b"x")
+    try:
+        with index.searcher() as searcher:
+            stored = searcher.stored_fields(0)["id"]
+        index.delete([stored])  # a commit
+    finally:
+        index.close()
+    assert not any(path.exists() for path in stale)
+    assert sorted(p.name for p in folder.glob("alucorpus-terms-*")) == live
+    assert (folder / "alucorpus-stamp.json").exists()
+    Index.remove_stale_sidecars(tmp_path / "nowhere")  # no index there: nothing happens
