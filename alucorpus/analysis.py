@@ -22,19 +22,25 @@ dictionary (0.6 s to load) is only read when a CJK run is actually seen.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
 import re
 import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from whoosh.analysis import Token, Tokenizer
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
+    import sqlite3
     from collections.abc import Iterable, Iterator
 
 #: Bump whenever a change here changes which tokens a text produces: indexes built by
@@ -222,8 +228,25 @@ def userdict_text() -> str:
     return resources.files("alucorpus").joinpath("data", _USERDICT).read_text(encoding="utf-8")
 
 
+def _full_tokenizer() -> Any:
+    """A jieba Tokenizer with jieba's dictionary loaded whole, plus the project's words."""
+    import io
+
+    import jieba
+
+    # jieba installs a DEBUG stderr handler on import; keep it quiet.
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(io.StringIO(userdict_text()))
+    return tokenizer
+
+
 def _jieba() -> Any:
     """Our own jieba Tokenizer with the project dictionary, built on first use.
+
+    With a dictionary snapshot on disk (:func:`ensure_dictionary_snapshot`) it starts
+    by looking frequencies up there, and loads the dictionary whole only once it has
+    segmented more than a few queries' worth (:class:`_SnapshotFrequencies`).
 
     Kept in a module-level cache, never on a whoosh object: the index pickles its
     schema, and it must not carry jieba with it.
@@ -232,16 +255,144 @@ def _jieba() -> Any:
     if _jieba_tokenizer is None:
         with _jieba_lock:
             if _jieba_tokenizer is None:
-                import io
-
-                import jieba
-
-                # jieba installs a DEBUG stderr handler on import; keep it quiet.
-                jieba.setLogLevel(logging.WARNING)
-                tokenizer = jieba.Tokenizer()
-                tokenizer.load_userdict(io.StringIO(userdict_text()))
-                _jieba_tokenizer = tokenizer
+                snapshot = dictionary_snapshot_path()
+                tokenizer = _snapshot_tokenizer(snapshot) if snapshot.exists() else None
+                _jieba_tokenizer = tokenizer if tokenizer is not None else _full_tokenizer()
     return _jieba_tokenizer
+
+
+# -- the dictionary snapshot ----------------------------------------------------------------------
+#
+# jieba's precise mode (HMM off) needs one thing from its dictionary: a word's
+# frequency, for every prefix of the text it segments. Loading the dictionary is a
+# marshal.load of 500 000 entries, half a second: most of a Chinese query's cold start.
+# A query needs about a hundred of them. So the frequencies (jieba's plus the project's
+# words, exactly the table jieba would build) are also kept in an SQLite file, and a
+# fresh process looks them up there until it has done enough look-ups that loading
+# the table whole is cheaper.
+
+#: Look-ups answered from the snapshot before the whole table is loaded instead.
+SNAPSHOT_LOOKUPS = 20_000
+
+
+def dictionary_snapshot_path() -> Path:
+    """Where the snapshot of this dictionary lives: beside jieba's own cache (temp dir)."""
+    import tempfile
+
+    folder = os.environ.get("ALUCORPUS_DICT_CACHE") or tempfile.gettempdir()
+    return Path(folder) / f"alucorpus-jieba-{dictionary_hash()[:16]}.sqlite3"
+
+
+def ensure_dictionary_snapshot() -> Path | None:
+    """Write the snapshot of the current dictionary if it is missing (about 1 s, once).
+
+    Returns its path, or None when it cannot be written (read-only temp dir): searches
+    then load the dictionary whole, as before.
+    """
+    import sqlite3
+
+    path = dictionary_snapshot_path()
+    if path.exists():
+        return path
+    tokenizer = _jieba()
+    frequencies = tokenizer.FREQ
+    if isinstance(frequencies, _SnapshotFrequencies):  # the file went away meanwhile
+        tokenizer = _full_tokenizer()
+        frequencies = tokenizer.FREQ
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with contextlib.closing(sqlite3.connect(tmp)) as db:
+            db.execute("CREATE TABLE freq (word TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID")
+            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            db.executemany("INSERT INTO freq VALUES (?, ?)", frequencies.items())
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [("total", str(tokenizer.total)), ("dictionary", dictionary_hash())],
+            )
+            db.commit()
+        os.replace(tmp, path)
+    except (OSError, sqlite3.Error):
+        log.debug("could not write the dictionary snapshot %s", path, exc_info=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return None
+    return path
+
+
+class _SnapshotFrequencies:
+    """jieba's ``FREQ`` dict, answered from the snapshot until loading it whole pays.
+
+    Supports what jieba's precise mode and ``add_word`` use: ``in``, ``[]``, ``get``
+    and item assignment (kept in memory, over the snapshot).
+    """
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._lock = threading.Lock()
+        self._known: dict[str, int | None] = {}
+        self._lookups = 0
+
+    def _frequency(self, word: str) -> int | None:
+        if word in self._known:
+            return self._known[word]
+        with self._lock:
+            row = self._db.execute("SELECT n FROM freq WHERE word = ?", (word,)).fetchone()
+            self._lookups += 1
+            promote = self._lookups == SNAPSHOT_LOOKUPS
+        if promote:
+            # Segmenting documents, not a query: the next texts get the whole table.
+            _load_whole_dictionary()
+        value = None if row is None else int(row[0])
+        self._known[word] = value
+        return value
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self._frequency(word) is not None
+
+    def __getitem__(self, word: str) -> int:
+        value = self._frequency(word)
+        if value is None:
+            raise KeyError(word)
+        return value
+
+    def get(self, word: str, default: Any = None) -> Any:
+        value = self._frequency(word)
+        return default if value is None else value
+
+    def __setitem__(self, word: str, value: int) -> None:
+        self._known[word] = value
+
+
+def _snapshot_tokenizer(path: Path) -> Any:
+    """A jieba Tokenizer over the snapshot at ``path``, or None when it is unusable."""
+    import sqlite3
+
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("dictionary") != dictionary_hash():
+            db.close()
+            return None
+        total = int(meta["total"])
+    except (sqlite3.Error, KeyError, ValueError):
+        log.debug("unusable dictionary snapshot %s", path, exc_info=True)
+        return None
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ = _SnapshotFrequencies(db)
+    tokenizer.total = total
+    tokenizer.initialized = True  # jieba's initialize() would load the dictionary whole
+    return tokenizer
+
+
+def _load_whole_dictionary() -> None:
+    """Replace the snapshot-backed tokenizer by one with the whole dictionary in memory."""
+    global _jieba_tokenizer
+    full = _full_tokenizer()
+    with _jieba_lock:
+        _jieba_tokenizer = full
 
 
 @lru_cache(maxsize=1)
