@@ -165,26 +165,40 @@ class _NfkcTable(dict[int, str]):
 _NFKC_TABLE = _NfkcTable()
 
 
-def _nfkc_with_map(text: str) -> tuple[str, list[int], list[int]]:
-    """NFKC, one character at a time, so each output character maps to its source."""
+def _nfkc(text: str) -> tuple[str, bool]:
+    """NFKC one character at a time, and whether each character stayed one character."""
     if unicodedata.is_normalized("NFKC", text):
-        offsets = list(range(len(text)))
-        return text, offsets, [i + 1 for i in offsets]
+        return text, True
     table = _NFKC_TABLE
     if all(len(table[ord(ch)]) == 1 for ch in set(text)):
         # Every character becomes one character (full-width punctuation, the usual
         # case): the offsets are the identity, and translate() does it in C.
+        return text.translate(table), True
+    return "".join(unicodedata.normalize("NFKC", ch) for ch in text), False
+
+
+def _nfkc_with_map(text: str) -> tuple[str, list[int], list[int]]:
+    """NFKC, one character at a time, so each output character maps to its source."""
+    nfkc, identity = _nfkc(text)
+    if identity:
         offsets = list(range(len(text)))
-        return text.translate(table), offsets, [i + 1 for i in offsets]
-    out: list[str] = []
+        return nfkc, offsets, [i + 1 for i in offsets]
     starts: list[int] = []
     ends: list[int] = []
     for i, ch in enumerate(text):
-        norm = unicodedata.normalize("NFKC", ch)
-        out.append(norm)
-        starts.extend([i] * len(norm))
-        ends.extend([i + 1] * len(norm))
-    return "".join(out), starts, ends
+        width = len(unicodedata.normalize("NFKC", ch))
+        starts.extend([i] * width)
+        ends.extend([i + 1] * width)
+    return nfkc, starts, ends
+
+
+def _simplified(nfkc: str) -> str:
+    simplified = to_simplified(nfkc)
+    if len(simplified) != len(nfkc):
+        simplified = "".join(
+            converted if len(converted := to_simplified(ch)) == 1 else ch for ch in nfkc
+        )
+    return simplified
 
 
 def normalize(text: str) -> Normalized:
@@ -199,12 +213,7 @@ def normalize(text: str) -> Normalized:
     '矿业(AB)'
     """
     nfkc, starts, ends = _nfkc_with_map(text)
-    simplified = to_simplified(nfkc)
-    if len(simplified) != len(nfkc):
-        simplified = "".join(
-            converted if len(converted := to_simplified(ch)) == 1 else ch for ch in nfkc
-        )
-    return Normalized(simplified, tuple(starts), tuple(ends))
+    return Normalized(_simplified(nfkc), tuple(starts), tuple(ends))
 
 
 def normalize_text(text: str) -> str:
@@ -458,6 +467,7 @@ def record_sub_words(body_words: Iterable[str]) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)
 def fold_latin(word: str) -> str | None:
     """Index form of a Latin/digit word: lowercase, spelling fold, Porter stem.
 
@@ -475,6 +485,18 @@ def fold_latin(word: str) -> str | None:
     if lower.isdigit() or not lower.isascii():
         return lower
     return _SPELLING.get(stem(lower), stem(lower))
+
+
+def latin_tokens(norm: Normalized) -> list[TokenSpan]:
+    """The Latin/digit word tokens of an already normalised text (offsets into the original)."""
+    tokens: list[TokenSpan] = []
+    for match in _RUN_RE.finditer(norm.text):
+        if match.lastgroup != "cjk":
+            folded = fold_latin(match.group())
+            if folded is not None:
+                start, end = norm.span(match.start(), match.end())
+                tokens.append(TokenSpan(folded, start, end))
+    return tokens
 
 
 def word_tokens(text: str, *, cjk: bool = True) -> list[TokenSpan]:
@@ -536,7 +558,10 @@ def _nfkc_char(ch: str) -> str:
 
 
 def normalized_text(text: str) -> str:
-    """Exactly ``normalize(text).text``, without building the offset maps (indexing only)."""
+    """Exactly ``normalize(text).text``, without building the offset maps.
+
+    For indexing, and for snippets to skip the paragraphs with no query term.
+    """
     # Character by character when not NFKC already, exactly as normalize() does.
     normal = unicodedata.is_normalized("NFKC", text)
     nfkc = text if normal else "".join(map(_nfkc_char, text))

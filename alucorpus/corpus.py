@@ -370,6 +370,9 @@ class Corpus:
         self.layout = Layout(resolve_home(home))
         self.home = self.layout.home
         self.lock_timeout = _default_wait() if lock_timeout is None else lock_timeout
+        # The index searches read, kept open between searches (see _search_index).
+        self._kept_index: Index | None = None
+        self._kept_lock = threading.Lock()
 
     # -- reading files without a corpus ---------------------------------------------------------
 
@@ -958,7 +961,7 @@ class Corpus:
             lexicon = Lexicon.load(user_glossary=Path(glossary), cache_dir=self.layout.cache)
 
         for attempt in range(3):
-            index = self.open_index()
+            index = self._search_index()
             opened = index.path
             try:
                 return run_search(
@@ -982,12 +985,36 @@ class Corpus:
                 # A writer's commit merged away a segment file this reader was about
                 # to open, or a rebuild replaced the generation: open it again.
                 moved = isinstance(exc, FileNotFoundError) or self._current_index_dir() != opened
+                self._drop_search_index(index)
                 if attempt == 2 or not moved:
                     raise
                 log.debug("index changed while reading it; retrying", exc_info=True)
-            finally:
-                index.close()
         raise AssertionError("unreachable")
+
+    def _search_index(self) -> Index:
+        """The live index, kept open while it stays live: a search then reuses its readers."""
+        current = self._current_index_dir()
+        with self._kept_lock:
+            kept = self._kept_index
+            if kept is not None and kept.path == current:
+                return kept
+            self._kept_index = self.open_index()
+        if kept is not None:
+            kept.close()  # a rebuild replaced it
+        return self._kept_index
+
+    def _drop_search_index(self, index: Index) -> None:
+        with self._kept_lock:
+            if self._kept_index is index:
+                self._kept_index = None
+        index.close()
+
+    def close(self) -> None:
+        """Release the index kept open for searching (also done when the Corpus is collected)."""
+        with self._kept_lock:
+            kept, self._kept_index = self._kept_index, None
+        if kept is not None:
+            kept.close()
 
     def stats(self) -> dict[str, Any]:
         """Documents by language, format, department and year; index size in bytes."""

@@ -24,6 +24,7 @@ import os
 import pickle
 import re
 import sys
+import threading
 from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -531,6 +532,11 @@ class Index:
     def __init__(self, path: Path, whoosh_index: Any) -> None:
         self.path = path
         self._ix = whoosh_index
+        # Searchers kept open between searches, one per thread (whoosh's readers
+        # share file positions): see reading().
+        self._local = threading.local()
+        self._kept: list[Any] = []
+        self._kept_lock = threading.Lock()
 
     # -- opening --
 
@@ -633,6 +639,11 @@ class Index:
 
     def close(self) -> None:
         """Release the index's files."""
+        with self._kept_lock:
+            kept, self._kept = self._kept, []
+        for searcher in kept:
+            with contextlib.suppress(Exception):
+                searcher.close()
         self._ix.close()
 
     def __enter__(self) -> Index:
@@ -722,6 +733,29 @@ class Index:
     def searcher(self) -> Any:
         """A whoosh searcher; use it as a context manager and turn hits into plain values inside."""
         return self._ix.searcher()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Any]:
+        """A searcher kept open for this thread's next searches (refreshed when the index changed).
+
+        Opening a searcher reads each segment's stored-field offsets again (7 ms at
+        50 000 documents); repeated searches on one Index need not.
+        """
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None and not searcher.up_to_date():
+            # A commit since: a new searcher (whoosh's refresh() shares segment readers
+            # with the old one, which could then not be closed).
+            with self._kept_lock:
+                self._kept = [s for s in self._kept if s is not searcher]
+            with contextlib.suppress(Exception):
+                searcher.close()
+            searcher = None
+        if searcher is None:
+            searcher = self._ix.searcher()
+            with self._kept_lock:
+                self._kept.append(searcher)
+        self._local.searcher = searcher
+        yield searcher
 
     @property
     def schema(self) -> Any:

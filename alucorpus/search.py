@@ -61,8 +61,10 @@ from .analysis import (
     cjk_runs,
     doc_number_query_tokens,
     has_cjk,
+    latin_tokens,
     normalize,
     normalize_text,
+    normalized_text,
     word_tokens,
 )
 from .errors import QueryError
@@ -1572,14 +1574,19 @@ def highlight_spans(text: str, plan: QueryPlan) -> tuple[list[tuple[int, int]], 
     normalised text, not by segmenting it: what the bigram field matched is
     contiguous anyway, and highlighting then never needs jieba.
     """
-    norm = normalize(text)
-    lowered = norm.text.lower()
     cjk_needles = {t for t in plan.word_terms if has_cjk(t)} | plan.bigram_terms | plan.chars
     latin_terms = {t for t in plan.word_terms if not has_cjk(t)}
+    text_only = normalized_text(text)
+    if not any(needle in text_only for needle in cjk_needles) and not (
+        latin_terms and re.search(r"[a-z0-9]", text_only.lower())
+    ):
+        return [], 0.0  # most paragraphs of a hit: no offset map needed
+    norm = normalize(text)
+    lowered = norm.text.lower()
     spans: list[tuple[int, int]] = []
     found: set[str] = set()
     if latin_terms and re.search(r"[a-z0-9]", lowered):
-        for token in word_tokens(text, cjk=False):
+        for token in latin_tokens(norm):
             if token.text in latin_terms:
                 spans.append((token.start, token.end))
                 found.add(token.text)
@@ -1846,7 +1853,7 @@ def search(
         departments=departments, since=since, until=until, doc_type=doc_type
     )
     sortedby = sorting.FieldFacet("issued_key", reverse=True) if sort == "issued" else None
-    with index.searcher() as searcher:
+    with index.reading() as searcher:
         evaluation = _evaluate(searcher, plan.query, filter_query)
         if evaluation is not None:
             # The whole result set with every score, as arrays (alucorpus.vectors).

@@ -412,3 +412,25 @@ def test_sidecars_of_merged_away_segments_are_removed(tmp_path: Path, seeds: Pat
     assert sorted(p.name for p in folder.glob("alucorpus-terms-*")) == live
     assert (folder / "alucorpus-stamp.json").exists()
     Index.remove_stale_sidecars(tmp_path / "nowhere")  # no index there: nothing happens
+
+
+def test_a_kept_searcher_sees_new_commits(tmp_path: Path, seeds: Path) -> None:
+    from alucorpus.search import search
+
+    corpus = Corpus(tmp_path / "home")
+    corpus.ingest([str(seeds)])
+    index = corpus.open_index()
+    try:
+        before = search(index, "铝", translation="none").total
+        with index.reading() as first:
+            pass
+        with index.reading() as again:
+            assert again is first  # kept between searches
+        with index.searcher() as searcher:
+            record_id = searcher.stored_fields(0)["id"]
+        index.delete([record_id])
+        with index.reading() as after_commit:
+            assert after_commit is not first
+        assert search(index, "铝", translation="none").total == before - 1
+    finally:
+        index.close()
