@@ -27,6 +27,7 @@ This is the only module that imports numpy. A query node it does not know raises
 
 from __future__ import annotations
 
+import itertools
 import logging
 import marshal
 from array import array
@@ -408,13 +409,12 @@ def _position_arrays(
     fmt = getattr(matcher, "format", None) or getattr(matcher, "_format", None)
     if type(fmt) is not ArrayPositions:
         return None
-    chosen_docs: list[np.ndarray] = []
-    chosen_values: list[bytes] = []
+    id_parts: list[np.ndarray] = []
+    value_parts: list[Any] = []  # each block's tuple of values
     if not isinstance(matcher, W3LeafMatcher):  # inlined postings (a term in one document)
         while matcher.is_active():
-            if wanted[matcher.id()]:
-                chosen_docs.append(np.array([matcher.id()], dtype=np.int64))
-                chosen_values.append(matcher.value())
+            id_parts.append(np.array([matcher.id()], dtype=np.int64))
+            value_parts.append((matcher.value(),))
             matcher.next()
     else:
         while matcher.is_active():
@@ -423,22 +423,28 @@ def _position_arrays(
             block = np.asarray(matcher._data[0], dtype=np.int64)
             if not matcher._byteids:
                 block = np.cumsum(block)
-            hit = np.flatnonzero(wanted[block])
-            if len(hit):
-                values = matcher._data[2]
-                chosen_docs.append(block[hit])
-                chosen_values.extend([values[i] for i in hit.tolist()])
+            if wanted[block].any():
+                id_parts.append(block)
+                value_parts.append(matcher._data[2])
             if matcher._lastblock:
                 break
             matcher._next_block()
-    if not chosen_values:
+    if not id_parts:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    words = np.fromiter(map(len, chosen_values), dtype=np.int64, count=len(chosen_values)) // 4
-    flat = np.frombuffer(b"".join(chosen_values), dtype="<u4").astype(np.int64)
-    # Drop each value's count header (the first word of each value).
-    keep = np.ones(len(flat), dtype=bool)
-    keep[np.cumsum(words) - words] = False
-    return np.repeat(np.concatenate(chosen_docs), words - 1), flat[keep]
+    # Everything below is C-level: all values joined, then the wanted postings'
+    # positions gathered (each value: a 4-byte count, then one uint32 per position).
+    ids = np.concatenate(id_parts)
+    values = tuple(itertools.chain.from_iterable(value_parts))
+    words = np.fromiter(map(len, values), dtype=np.int64, count=len(ids)) // 4
+    flat = np.frombuffer(b"".join(values), dtype="<u4")
+    selected = wanted[ids]
+    first = (np.cumsum(words) - words)[selected] + 1  # skip each count header
+    counts = words[selected] - 1
+    ends = np.cumsum(counts)
+    gather = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(
+        first - (ends - counts), counts
+    )
+    return np.repeat(ids[selected], counts), flat[gather].astype(np.int64)
 
 
 def _phrase_positions(leaf: Any, fieldname: str, words: list[Any], wanted: np.ndarray) -> Any:
@@ -461,7 +467,10 @@ def _phrase_positions(leaf: Any, fieldname: str, words: list[Any], wanted: np.nd
             keys = keys[found_at]
         if not len(keys):
             return []
-    return np.unique(keys >> 32) if keys is not None else []
+    if keys is None:
+        return []
+    docs = keys >> 32  # sorted: keep the first of each run
+    return docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
 
 
 def _phrase_positions_slow(
