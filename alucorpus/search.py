@@ -1607,6 +1607,9 @@ def _window(text: str, spans: list[tuple[int, int]]) -> tuple[str, tuple[tuple[i
         return text, tuple(spans)
     start = max(0, spans[0][0] - SNIPPET_LEAD) if spans else 0
     end = min(len(text), start + SNIPPET_CHARS)
+    for span_start, span_end in spans:
+        if span_start < end < span_end:
+            end = span_end  # never cut a highlighted word in two ("【deve】…")
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     shift = len(prefix) - start

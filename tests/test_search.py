@@ -290,3 +290,14 @@ def test_odd_queries_give_results_not_exceptions(index: Index, query: str) -> No
 def test_build_query_collects_highlight_terms_but_not_negated_ones() -> None:
     plan = build_query("电解铝 NOT 水泥")
     assert "电解铝" in plan.word_terms and "水泥" not in plan.word_terms
+
+
+def test_snippet_window_never_cuts_a_highlight() -> None:
+    from alucorpus.search import SNIPPET_CHARS, _window
+
+    text = "x" * (SNIPPET_CHARS - 3) + "development" + "y" * 50
+    word = (SNIPPET_CHARS - 3, SNIPPET_CHARS - 3 + len("development"))
+    cut, highlights = _window(text, [(0, 1), word])
+    assert cut.endswith("development…")
+    assert highlights[-1] == word  # whole, at the same place (the window starts at 0)
+    assert cut[highlights[-1][0] : highlights[-1][1]] == "development"
