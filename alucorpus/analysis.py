@@ -174,7 +174,7 @@ def _nfkc(text: str) -> tuple[str, bool]:
         # Every character becomes one character (full-width punctuation, the usual
         # case): the offsets are the identity, and translate() does it in C.
         return text.translate(table), True
-    return "".join(unicodedata.normalize("NFKC", ch) for ch in text), False
+    return "".join(map(_nfkc_char, text)), False
 
 
 def _nfkc_with_map(text: str) -> tuple[str, list[int], list[int]]:
@@ -186,7 +186,7 @@ def _nfkc_with_map(text: str) -> tuple[str, list[int], list[int]]:
     starts: list[int] = []
     ends: list[int] = []
     for i, ch in enumerate(text):
-        width = len(unicodedata.normalize("NFKC", ch))
+        width = len(_nfkc_char(ch))
         starts.extend([i] * width)
         ends.extend([i + 1] * width)
     return nfkc, starts, ends
@@ -511,11 +511,11 @@ def word_tokens(text: str, *, cjk: bool = True) -> list[TokenSpan]:
     [('电解铝', 0, 3), ('行业', 3, 5)]
     """
     norm = normalize(text)
+    if not cjk:
+        return latin_tokens(norm)
     tokens: list[TokenSpan] = []
     for match in _RUN_RE.finditer(norm.text):
         if match.lastgroup == "cjk":
-            if not cjk:
-                continue
             pos = match.start()
             for word in segment(match.group()):
                 start, end = norm.span(pos, pos + len(word))
@@ -562,15 +562,7 @@ def normalized_text(text: str) -> str:
 
     For indexing, and for snippets to skip the paragraphs with no query term.
     """
-    # Character by character when not NFKC already, exactly as normalize() does.
-    normal = unicodedata.is_normalized("NFKC", text)
-    nfkc = text if normal else "".join(map(_nfkc_char, text))
-    simplified = to_simplified(nfkc)
-    if len(simplified) != len(nfkc):
-        simplified = "".join(
-            converted if len(converted := to_simplified(ch)) == 1 else ch for ch in nfkc
-        )
-    return simplified
+    return _simplified(_nfkc(text)[0])
 
 
 def bigram_texts(text: str) -> list[str]:

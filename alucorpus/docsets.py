@@ -35,8 +35,8 @@ from .index import segment_sidecar
 
 log = logging.getLogger(__name__)
 
-#: Per set of segments (one index generation): the same in index-wide numbers.
-_INDEX_FACETS: dict[tuple[Any, ...], dict[str, dict[Any, frozenset[int]]]] = {}
+#: Per set of segments (one index generation) and form: the same in index-wide numbers.
+_INDEX_FACETS: dict[tuple[Any, ...], dict[str, dict[Any, Any]]] = {}
 
 
 def _leaf_term_ids(leaf: Any, fieldname: str, text: Any) -> list[int]:
@@ -228,41 +228,26 @@ def _segment_facets(leaf: Any) -> dict[str, dict[Any, frozenset[int]]]:
     return segment_sidecar(leaf, "facets", build)  # type: ignore[no-any-return]
 
 
+def _as_index_set(parts: list[tuple[frozenset[int], int]]) -> frozenset[int]:
+    """One label's documents, index-wide, from its per-segment (local numbers, offset)."""
+    return frozenset(i + offset for ids, offset in parts for i in ids)
+
+
 def _index_facets(searcher: Any) -> dict[str, dict[Any, frozenset[int]]]:
     """The facet sets of the whole index, in index-wide document numbers (kept)."""
-    leaves = searcher.reader().leaf_readers()
-    key = tuple((_segment_key(leaf), offset) for leaf, offset in leaves)
-    if None not in (k for k, _ in key) and key in _INDEX_FACETS:
-        return _INDEX_FACETS[key]
-    merged: dict[str, dict[Any, set[int]]] = {"department": {}, "year": {}, "doc_type": {}}
-    for leaf, offset in leaves:
-        for facet, labels in _segment_facets(leaf).items():
-            for label, ids in labels.items():
-                merged[facet].setdefault(label, set()).update(
-                    (i + offset for i in ids) if offset else ids
-                )
-    facets = {
-        f: {lab: frozenset(ids) for lab, ids in labels.items()} for f, labels in merged.items()
-    }
-    if len(_INDEX_FACETS) >= 4:  # a few generations at most (old readers are closed)
-        _INDEX_FACETS.clear()
-    _INDEX_FACETS[key] = facets
-    return facets
-
-
-#: The same facet sets as arrays (alucorpus.vectors), per index generation.
-_INDEX_FACET_ARRAYS: dict[tuple[Any, ...], dict[str, dict[Any, Any]]] = {}
+    return index_facet_arrays(searcher, _as_index_set)
 
 
 def index_facet_arrays(searcher: Any, convert: Any) -> dict[str, dict[Any, Any]]:
     """The index's facet sets, each label's documents converted by ``convert`` (kept).
 
     ``convert`` gets a label's per-segment parts, [(local document numbers, offset)],
-    straight from the segments' tables (no index-wide sets are built on the way).
+    straight from the segments' tables: :func:`_as_index_set` for the set algebra
+    here, an array for :mod:`alucorpus.vectors`.
     """
     leaves = searcher.reader().leaf_readers()
-    key = tuple((_segment_key(leaf), offset) for leaf, offset in leaves)
-    kept = _INDEX_FACET_ARRAYS.get(key) if None not in (k for k, _ in key) else None
+    key = (convert, *((_segment_key(leaf), offset) for leaf, offset in leaves))
+    kept = _INDEX_FACETS.get(key) if None not in (k for k, _ in key[1:]) else None
     if kept is None:
         parts: dict[str, dict[Any, list[tuple[frozenset[int], int]]]] = {
             "department": {},
@@ -276,9 +261,9 @@ def index_facet_arrays(searcher: Any, convert: Any) -> dict[str, dict[Any, Any]]
         kept = {
             facet: {lab: convert(p) for lab, p in labels.items()} for facet, labels in parts.items()
         }
-        if len(_INDEX_FACET_ARRAYS) >= 4:
-            _INDEX_FACET_ARRAYS.clear()
-        _INDEX_FACET_ARRAYS[key] = kept
+        if len(_INDEX_FACETS) >= 8:  # a few generations at most (old readers are closed)
+            _INDEX_FACETS.clear()
+        _INDEX_FACETS[key] = kept
     return kept
 
 

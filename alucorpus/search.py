@@ -1873,7 +1873,7 @@ def search(
         hits = []
         if limit and offset < total:
             if sortedby is not None and evaluation is not None:
-                newest = evaluation.top_by_column(searcher, "issued_key", offset + limit)
+                newest = evaluation.top_by_column("issued_key", offset + limit)
                 ranked = [(d, 0.0) for d in newest[offset:]]
             elif sortedby is not None:
                 results = searcher.search(

@@ -31,7 +31,7 @@ import itertools
 import logging
 import marshal
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,7 +141,7 @@ class _TermArrays:
 
 
 #: Loaded sidecars: segment id -> arrays (None: the segment has none).
-_SIDECARS: dict[str, _TermArrays | None] = {}
+_TERM_SIDECARS: dict[str, _TermArrays | None] = {}
 
 
 def _segment_sidecar(leaf: Any) -> _TermArrays | None:
@@ -150,8 +150,8 @@ def _segment_sidecar(leaf: Any) -> _TermArrays | None:
     if segment is None or folder is None:
         return None
     key = segment.segment_id()
-    if key in _SIDECARS:
-        return _SIDECARS[key]
+    if key in _TERM_SIDECARS:
+        return _TERM_SIDECARS[key]
     table_path, ids_path, weights_path = _sidecar_paths(folder, key)
     value = None
     try:
@@ -169,9 +169,9 @@ def _segment_sidecar(leaf: Any) -> _TermArrays | None:
         pass
     except (OSError, ValueError, EOFError, TypeError, KeyError):
         log.debug("unreadable term sidecar for segment %s", key, exc_info=True)
-    if len(_SIDECARS) > 64:
-        _SIDECARS.clear()
-    _SIDECARS[key] = value
+    if len(_TERM_SIDECARS) > 64:
+        _TERM_SIDECARS.clear()
+    _TERM_SIDECARS[key] = value
     return value
 
 
@@ -231,10 +231,9 @@ def term_arrays(leaf: Any, fieldname: str, btext: bytes) -> tuple[np.ndarray, np
 
 
 class _Segment:
-    """One segment's view: its reader, sub-searcher, size and cached length arrays."""
+    """One segment's view during an evaluation, and what it recorded for matched terms."""
 
     def __init__(self, searcher: Any, subsearcher: Any, offset: int) -> None:
-        self.searcher = searcher
         self.subsearcher = subsearcher
         self.reader = subsearcher.reader()
         self.offset = offset
@@ -245,20 +244,30 @@ class _Segment:
         self.masks: dict[int, np.ndarray] = {}
         self.expansions: dict[int, list[tuple[bytes, np.ndarray]]] = {}
 
-    def lengths(self, fieldname: str) -> np.ndarray:
-        return _field_lengths(self.reader, fieldname)
+
+#: Arrays derived from a segment, read once: (segment id, what) -> array (or None).
+_SEGMENT_ARRAYS: dict[tuple[str, str], Any] = {}
 
 
-#: Per-segment arrays read once: (segment id, field or "column:<name>") -> values.
-_SEGMENT_ARRAYS: dict[tuple[str, str], np.ndarray] = {}
+def _per_segment(reader: Any, what: str, build: Callable[[], Any]) -> Any:
+    """``build()`` for this segment, kept in this process (a segment never changes)."""
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    if segment is None:
+        return build()
+    key = (segment.segment_id(), what)
+    if key not in _SEGMENT_ARRAYS:
+        if len(_SEGMENT_ARRAYS) > 512:
+            _SEGMENT_ARRAYS.clear()
+        _SEGMENT_ARRAYS[key] = build()
+    return _SEGMENT_ARRAYS[key]
 
 
 def _field_lengths(reader: Any, fieldname: str) -> np.ndarray:
     """Each document's length of ``fieldname``, as whoosh's scorer sees it (one byte each)."""
-    segment = reader.segment() if hasattr(reader, "segment") else None
-    key = (segment.segment_id(), fieldname) if segment is not None else None
-    if key is not None and key in _SEGMENT_ARRAYS:
-        return _SEGMENT_ARRAYS[key]
+    return _per_segment(reader, f"lengths:{fieldname}", lambda: _read_lengths(reader, fieldname))
+
+
+def _read_lengths(reader: Any, fieldname: str) -> np.ndarray:
     size = reader.doc_count_all()
     codes = None
     perdoc = getattr(reader, "_perdoc", None)
@@ -277,34 +286,22 @@ def _field_lengths(reader: Any, fieldname: str) -> np.ndarray:
     except Exception:  # another codec: ask a document at a time
         codes = None
     if codes is None or len(codes) != size:
-        lengths = np.array(
+        return np.array(
             [reader.doc_field_length(d, fieldname, 0) or 0 for d in range(size)], dtype=np.float64
         )
-    else:
-        lengths = _LENGTH_OF_BYTE[codes]
-    if key is not None:
-        if len(_SEGMENT_ARRAYS) > 256:
-            _SEGMENT_ARRAYS.clear()
-        _SEGMENT_ARRAYS[key] = lengths
-    return lengths
+    return _LENGTH_OF_BYTE[codes]
 
 
 def _column_values(reader: Any, column: str) -> np.ndarray:
     """A segment's values of a sortable numeric column (kept per segment)."""
-    segment = reader.segment() if hasattr(reader, "segment") else None
-    key = (segment.segment_id(), f"column:{column}") if segment is not None else None
-    if key is not None and key in _SEGMENT_ARRAYS:
-        return _SEGMENT_ARRAYS[key]
-    size = reader.doc_count_all()
-    if reader.has_column(column):
-        values = np.fromiter(reader.column_reader(column), dtype=np.float64, count=size)
-    else:
-        values = np.zeros(size)
-    if key is not None:
-        if len(_SEGMENT_ARRAYS) > 256:
-            _SEGMENT_ARRAYS.clear()
-        _SEGMENT_ARRAYS[key] = values
-    return values
+
+    def read() -> np.ndarray:
+        size = reader.doc_count_all()
+        if not reader.has_column(column):
+            return np.zeros(size)
+        return np.fromiter(reader.column_reader(column), dtype=np.float64, count=size)
+
+    return _per_segment(reader, f"column:{column}", read)
 
 
 def _to_bytes(segment: _Segment, fieldname: str, text: Any) -> bytes | None:
@@ -323,7 +320,7 @@ def _term(segment: _Segment, fieldname: str, text: Any, boost: float) -> tuple[A
     ids, weights = term_arrays(segment.reader, fieldname, btext)
     scorer = segment.weighting.scorer(segment.subsearcher, fieldname, btext)
     if type(scorer) is BM25FScorer:
-        lengths = segment.lengths(fieldname)[ids]
+        lengths = _field_lengths(segment.reader, fieldname)[ids]
         b, k1 = scorer.B, scorer.K1
         # whoosh.scoring.bm25, term by term in the same order (same floats).
         values = scorer.idf * (
@@ -452,8 +449,8 @@ def _phrase_positions(leaf: Any, fieldname: str, words: list[Any], wanted: np.nd
     keys = None
     for k, word in enumerate(words):
         found = _position_arrays(leaf, fieldname, word, wanted)
-        if found is None:
-            return _phrase_positions_slow(leaf, fieldname, words, np.flatnonzero(wanted))
+        if found is None:  # positions not stored as arrays (not schema 4): ask whoosh
+            raise Unsupported(f"positions of {fieldname} not stored as arrays")
         doc_of, positions = found
         # The phrase starts at position p of document d where word k is at p + k.
         # Sorted (by document, then position) and unique, so intersect by bisection.
@@ -471,37 +468,6 @@ def _phrase_positions(leaf: Any, fieldname: str, words: list[Any], wanted: np.nd
         return []
     docs = keys >> 32  # sorted: keep the first of each run
     return docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
-
-
-def _phrase_positions_slow(
-    leaf: Any, fieldname: str, words: list[Any], docs: np.ndarray
-) -> list[int]:
-    """The same, decoding each posting's positions through whoosh (other formats)."""
-    found = []
-    for word in words:
-        matcher = _raw_matcher(leaf, fieldname, word)
-        table = {}
-        wanted = set(docs.tolist())
-        while matcher.is_active():
-            if matcher.id() in wanted:
-                table[matcher.id()] = matcher.value_as("positions")
-            matcher.next()
-        found.append(table)
-    keep = []
-    for docnum in docs.tolist():
-        starts = None
-        for k, table in enumerate(found):
-            positions = table.get(docnum)
-            if positions is None:
-                starts = None
-                break
-            shifted = {p - k for p in positions}
-            starts = shifted if starts is None else starts & shifted
-            if not starts:
-                break
-        if starts:
-            keep.append(docnum)
-    return keep
 
 
 def _evaluate(segment: _Segment, node: Any, scored: bool = True) -> tuple[Any, Any]:
@@ -634,22 +600,14 @@ def _evaluate_node(segment: _Segment, node: Any, scored: bool) -> tuple[Any, Any
     raise Unsupported(kind.__name__)
 
 
-#: Masks of numeric and date ranges (filters repeat): (segment id, range) -> mask.
-_RANGES: dict[tuple[str, str], np.ndarray | None] = {}
-
-
 def _range_mask(segment: _Segment, node: Any) -> np.ndarray | None:
-    """Documents in a numeric or date range: the union of its trie terms (kept)."""
-    seg = segment.reader.segment() if hasattr(segment.reader, "segment") else None
-    key = (seg.segment_id(), repr(node)) if seg is not None else None
-    if key is not None and key in _RANGES:
-        return _RANGES[key]
-    mask, _ = _evaluate(segment, node._compile_query(segment.reader), False)
-    if key is not None:
-        if len(_RANGES) > 256:
-            _RANGES.clear()
-        _RANGES[key] = mask
-    return mask
+    """Documents in a numeric or date range: the union of its trie terms (kept: filters repeat)."""
+
+    def build() -> np.ndarray | None:
+        mask, _ = _evaluate(segment, node._compile_query(segment.reader), False)
+        return mask
+
+    return _per_segment(segment.reader, f"range:{node!r}", build)  # type: ignore[no-any-return]
 
 
 def _live(segment: _Segment) -> np.ndarray | None:
@@ -690,7 +648,7 @@ class Evaluation:
         order = np.lexsort((docs, -scores))[:n]
         return [(int(docs[i]), float(scores[i])) for i in order]
 
-    def top_by_column(self, searcher: Any, column: str, n: int) -> list[int]:
+    def top_by_column(self, column: str, n: int) -> list[int]:
         """The first ``n`` matches by a sortable column, largest first, then by docnum.
 
         whoosh's order for ``sortedby=FieldFacet(column, reverse=True)``.

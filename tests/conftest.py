@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,3 +47,33 @@ def research_corpus(shared_corpus: Path, tmp_path_factory: pytest.TempPathFactor
 def seeds() -> Path:
     """The bundled sample in data/raw (the two seed documents)."""
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def research_searcher(research_corpus: Corpus) -> Iterator[Any]:
+    """A whoosh searcher over the research corpus's index (read only, shared)."""
+    index = research_corpus.open_index()
+    try:
+        with index.searcher() as searcher:
+            yield searcher
+    finally:
+        index.close()
+
+
+def _whoosh_matches(searcher: Any, query: Any) -> set[int]:
+    """whoosh's matches segment by segment, as its searches find them.
+
+    (A bounded expansion, such as a lone character's most frequent words, is chosen
+    per segment when whoosh searches; ``query.docs(searcher)`` would choose it once
+    over the whole index.)
+    """
+    out: set[int] = set()
+    for subsearcher, offset in searcher.leaf_searchers():
+        out.update(d + offset for d in query.docs(subsearcher))
+    return out
+
+
+@pytest.fixture(scope="session")
+def whoosh_matches() -> Callable[[Any, Any], set[int]]:
+    """The reference the fast paths (docsets, vectors) are compared with."""
+    return _whoosh_matches

@@ -10,6 +10,7 @@ the bulk writer keeps and read from whoosh's posting blocks.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -45,58 +46,45 @@ def corpus(research_corpus: Corpus) -> Corpus:
     return research_corpus
 
 
-def whoosh_docs(searcher: object, query: object) -> set[int]:
-    """whoosh's matches segment by segment, as its searches choose bounded expansions."""
-    out: set[int] = set()
-    for subsearcher, offset in searcher.leaf_searchers():  # type: ignore[attr-defined]
-        out.update(d + offset for d in query.docs(subsearcher))  # type: ignore[attr-defined]
-    return out
+@pytest.fixture(scope="module")
+def searcher(research_searcher: Any) -> Any:
+    return research_searcher
 
 
 @pytest.mark.parametrize(("query", "translation"), QUERIES)
-def test_matches_and_scores_equal_whoosh(corpus: Corpus, query: str, translation: str) -> None:
+def test_matches_and_scores_equal_whoosh(
+    searcher: Any, query: str, translation: str, whoosh_matches: Any
+) -> None:
     plan = build_query(query, None, translation=translation)
-    index = corpus.open_index()
-    try:
-        with index.searcher() as searcher:
-            evaluation = vectors.evaluate(searcher, plan.query)
-            expected = whoosh_docs(searcher, plan.query)
-            assert evaluation.doc_set() == expected
-            assert evaluation.total == len(expected)
-            scores = _score_docs(searcher, plan.query, sorted(expected))
-            mine = {d: float(evaluation.scores[d]) for d in scores}
-            assert mine == pytest.approx(scores, rel=1e-9)
-            # Nothing outside the matches carries a score.
-            assert not evaluation.scores[~evaluation.mask].any()
-    finally:
-        index.close()
+    evaluation = vectors.evaluate(searcher, plan.query)
+    expected = whoosh_matches(searcher, plan.query)
+    assert evaluation.doc_set() == expected
+    assert evaluation.total == len(expected)
+    scores = _score_docs(searcher, plan.query, sorted(expected))
+    mine = {d: float(evaluation.scores[d]) for d in scores}
+    assert mine == pytest.approx(scores, rel=1e-9)
+    # Nothing outside the matches carries a score.
+    assert not evaluation.scores[~evaluation.mask].any()
 
 
 @pytest.mark.parametrize(("query", "translation"), QUERIES)
 def test_ranking_and_matched_terms_equal_whoosh(
-    corpus: Corpus, query: str, translation: str
+    searcher: Any, query: str, translation: str
 ) -> None:
     plan = build_query(query, None, translation=translation)
-    index = corpus.open_index()
-    try:
-        with index.searcher() as searcher:
-            evaluation = vectors.evaluate(searcher, plan.query)
-            expected = [(h.docnum, h.score) for h in searcher.search(plan.query, limit=20)]
-            ranked = evaluation.top(20)
-            assert [s for _, s in ranked] == pytest.approx([s for _, s in expected], rel=1e-9)
-            # Documents with the same score may be ordered either way by float noise
-            # in the last bit; as sets per score they agree, and almost always in order.
-            assert sorted(d for d, _ in ranked) == sorted(d for d, _ in expected)
-            docs = [d for d, _ in ranked]
-            theirs = _hits_matching_terms(searcher, plan.query, docs)
-            for d in docs:
-                text_fields = search_module._WORD_FIELD_NAMES | search_module._BIGRAM_FIELD_NAMES
-                mine = set(evaluation.matching_terms(plan.query, d))
-                assert {(f, t) for f, t in mine if f in text_fields} == {
-                    (f, t) for f, t in theirs[d] if f in text_fields
-                }, d
-    finally:
-        index.close()
+    evaluation = vectors.evaluate(searcher, plan.query)
+    expected = [(h.docnum, h.score) for h in searcher.search(plan.query, limit=20)]
+    ranked = evaluation.top(20)
+    assert [s for _, s in ranked] == pytest.approx([s for _, s in expected], rel=1e-9)
+    assert [d for d, _ in ranked] == [d for d, _ in expected]
+    docs = [d for d, _ in ranked]
+    theirs = _hits_matching_terms(searcher, plan.query, docs)
+    for d in docs:
+        text_fields = search_module._WORD_FIELD_NAMES | search_module._BIGRAM_FIELD_NAMES
+        mine = set(evaluation.matching_terms(plan.query, d))
+        assert {(f, t) for f, t in mine if f in text_fields} == {
+            (f, t) for f, t in theirs[d] if f in text_fields
+        }, d
 
 
 def test_top_orders_ties_by_document_number() -> None:
@@ -108,45 +96,30 @@ def test_top_orders_ties_by_document_number() -> None:
     assert evaluation.top(0) == []
 
 
-def test_filter_mask_equals_whoosh(corpus: Corpus) -> None:
+def test_filter_mask_equals_whoosh(searcher: Any, whoosh_matches: Any) -> None:
     filter_query = build_filter(departments=["国务院"], since="2005", until="2015-06")
-    index = corpus.open_index()
-    try:
-        with index.searcher() as searcher:
-            expected = whoosh_docs(searcher, filter_query)
-            assert expected
-            assert vectors.evaluate(searcher, filter_query).doc_set() == expected
-    finally:
-        index.close()
+    expected = whoosh_matches(searcher, filter_query)
+    assert expected
+    assert vectors.evaluate(searcher, filter_query).doc_set() == expected
 
 
-def test_facets_equal_the_set_facets(corpus: Corpus) -> None:
-    index = corpus.open_index()
-    try:
-        with index.searcher() as searcher:
-            for query in ("管理", "environmental protection", '"安全生产"', "没有这个词语"):
-                plan = build_query(query, None)
-                evaluation = vectors.evaluate(searcher, plan.query)
-                arrays = docsets.index_facet_arrays(searcher, vectors.as_index_array)
-                expected = docsets.facet_counts(searcher, evaluation.doc_set())
-                assert vectors.facet_counts(arrays, evaluation.mask) == expected
-    finally:
-        index.close()
+def test_facets_equal_the_set_facets(searcher: Any) -> None:
+    for query in ("管理", "environmental protection", '"安全生产"', "没有这个词语"):
+        plan = build_query(query, None)
+        evaluation = vectors.evaluate(searcher, plan.query)
+        arrays = docsets.index_facet_arrays(searcher, vectors.as_index_array)
+        expected = docsets.facet_counts(searcher, evaluation.doc_set())
+        assert vectors.facet_counts(arrays, evaluation.mask) == expected
 
 
-def test_unknown_nodes_are_left_to_whoosh(corpus: Corpus) -> None:
-    index = corpus.open_index()
-    try:
-        with index.searcher() as searcher:
-            for node in (
-                Q.Every(),
-                Q.Wildcard("body", "管*"),
-                Q.Or([Q.Term("body", "管理")], scale=0.5),
-            ):
-                with pytest.raises(vectors.Unsupported):
-                    vectors.evaluate(searcher, node)
-    finally:
-        index.close()
+def test_unknown_nodes_are_left_to_whoosh(searcher: Any) -> None:
+    for node in (
+        Q.Every(),
+        Q.Wildcard("body", "管*"),
+        Q.Or([Q.Term("body", "管理")], scale=0.5),
+    ):
+        with pytest.raises(vectors.Unsupported):
+            vectors.evaluate(searcher, node)
 
 
 def test_search_falls_back_to_whoosh_with_the_same_results(
@@ -202,7 +175,7 @@ def test_bulk_writer_keeps_broad_terms_beside_each_segment(every_term_kept: Corp
 
 @pytest.mark.parametrize("query", ["铝", "铝 产业", '"高质量发展"', "aluminium industry"])
 def test_segments_without_the_sidecar_read_whoosh_blocks(
-    every_term_kept: Corpus, query: str, monkeypatch: pytest.MonkeyPatch
+    every_term_kept: Corpus, query: str, monkeypatch: pytest.MonkeyPatch, whoosh_matches: Any
 ) -> None:
     plan = build_query(query, None)
     index = every_term_kept.open_index()
@@ -214,7 +187,7 @@ def test_segments_without_the_sidecar_read_whoosh_blocks(
             without = vectors.evaluate(searcher, plan.query)
             assert np.array_equal(with_sidecar.mask, without.mask)
             assert np.allclose(with_sidecar.scores, without.scores, rtol=1e-12)
-            assert without.doc_set() == whoosh_docs(searcher, plan.query)
+            assert without.doc_set() == whoosh_matches(searcher, plan.query)
     finally:
         index.close()
 
@@ -247,7 +220,7 @@ def test_an_abandoned_term_arrays_writer_leaves_nothing(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
-def test_deleted_documents_drop_out(tmp_path: Path, seeds: Path) -> None:
+def test_deleted_documents_drop_out(tmp_path: Path, seeds: Path, whoosh_matches: Any) -> None:
     corpus = Corpus(tmp_path / "home")
     corpus.ingest([str(seeds)])
     index = corpus.open_index()
@@ -262,7 +235,7 @@ def test_deleted_documents_drop_out(tmp_path: Path, seeds: Path) -> None:
         with index.searcher() as searcher:
             plan = build_query("铝", None)
             evaluation = vectors.evaluate(searcher, plan.query)
-            assert evaluation.doc_set() == whoosh_docs(searcher, plan.query)
+            assert evaluation.doc_set() == whoosh_matches(searcher, plan.query)
             assert all(searcher.stored_fields(d)["id"] != stored[0] for d in evaluation.doc_set())
     finally:
         index.close()
@@ -318,14 +291,14 @@ def test_posting_blocks_are_pickled_with_protocol_4(every_term_kept: Corpus) -> 
     ],
 )
 def test_vector_phrases_equal_whoosh_span_phrases(
-    every_term_kept: Corpus, words: list[str], matches: bool
+    every_term_kept: Corpus, words: list[str], matches: bool, whoosh_matches: Any
 ) -> None:
     # Every term of this corpus is in one or two documents: inlined postings included.
     index = every_term_kept.open_index()
     try:
         with index.searcher() as searcher:
             node = Q.Phrase("body", words)
-            expected = whoosh_docs(searcher, node)
+            expected = whoosh_matches(searcher, node)
             assert bool(expected) is matches
             assert vectors.evaluate(searcher, node).doc_set() == expected
     finally:
@@ -333,58 +306,48 @@ def test_vector_phrases_equal_whoosh_span_phrases(
 
 
 @pytest.mark.parametrize("query", ["管理", "environmental protection", "环境 -污染"])
-def test_newest_first_equals_whoosh_sorting(corpus: Corpus, query: str) -> None:
+def test_newest_first_equals_whoosh_sorting(searcher: Any, query: str) -> None:
     from whoosh import sorting
 
     plan = build_query(query, None)
-    index = corpus.open_index()
-    try:
-        with index.searcher() as searcher:
-            evaluation = vectors.evaluate(searcher, plan.query)
-            facet = sorting.FieldFacet("issued_key", reverse=True)
-            # (whoosh's own AndNot matcher can let through a document that has the
-            # excluded word: see test_exclusion_is_exact; so whoosh sorts our set.)
-            allowed = evaluation.doc_set()
-            assert allowed
-            results = searcher.search(plan.query, limit=None, sortedby=facet, filter=allowed)
-            expected = [hit.docnum for hit in results]
-            assert len(expected) == evaluation.total
-            # Undated documents (key 0) come last in both; ties in document order.
-            assert evaluation.top_by_column(searcher, "issued_key", len(expected)) == expected
-            assert evaluation.top_by_column(searcher, "issued_key", 7) == expected[:7]
-    finally:
-        index.close()
+    evaluation = vectors.evaluate(searcher, plan.query)
+    facet = sorting.FieldFacet("issued_key", reverse=True)
+    # (whoosh's own AndNot matcher can let through a document that has the
+    # excluded word: see test_exclusion_is_exact; so whoosh sorts our set.)
+    allowed = evaluation.doc_set()
+    assert allowed
+    results = searcher.search(plan.query, limit=None, sortedby=facet, filter=allowed)
+    expected = [hit.docnum for hit in results]
+    assert len(expected) == evaluation.total
+    # Undated documents (key 0) come last in both; ties in document order.
+    assert evaluation.top_by_column("issued_key", len(expected)) == expected
+    assert evaluation.top_by_column("issued_key", 7) == expected[:7]
 
 
-def test_exclusion_is_exact(corpus: Corpus) -> None:
+def test_exclusion_is_exact(searcher: Any) -> None:
     # whoosh's AndNot over an ArrayUnionMatcher returns a document that has the
     # excluded word (电解铝 -产能: one document has both); the arrays do not.
     plan = build_query("电解铝 -产能", None)
-    index = corpus.open_index()
-    try:
-        with index.searcher() as searcher:
-            excluded = vectors.evaluate(searcher, build_query("产能", None).query).doc_set()
-            wanted = vectors.evaluate(searcher, build_query("电解铝", None).query).doc_set()
-            assert wanted & excluded  # the corpus has such a document
-            assert vectors.evaluate(searcher, plan.query).doc_set() == wanted - excluded
-    finally:
-        index.close()
+    excluded = vectors.evaluate(searcher, build_query("产能", None).query).doc_set()
+    wanted = vectors.evaluate(searcher, build_query("电解铝", None).query).doc_set()
+    assert wanted & excluded  # the corpus has such a document
+    assert vectors.evaluate(searcher, plan.query).doc_set() == wanted - excluded
 
 
-def test_field_lengths_read_in_bulk_equal_whoosh(corpus: Corpus) -> None:
-    index = corpus.open_index()
-    try:
-        with index.searcher() as searcher:
-            for leaf, _ in searcher.reader().leaf_readers():
-                for fieldname in ("title", "title_en", "title_bigram", "body", "body_sub"):
-                    lengths = vectors._field_lengths(leaf, fieldname)
-                    expected = [
-                        leaf.doc_field_length(d, fieldname, 0) or 0
-                        for d in range(leaf.doc_count_all())
-                    ]
-                    assert lengths.tolist() == expected, fieldname
-    finally:
-        index.close()
+def test_field_lengths_read_in_bulk_equal_whoosh(
+    searcher: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for leaf, _ in searcher.reader().leaf_readers():
+        for fieldname in ("title", "title_en", "title_bigram", "body", "body_sub"):
+            expected = [
+                leaf.doc_field_length(d, fieldname, 0) or 0 for d in range(leaf.doc_count_all())
+            ]
+            # Read from the length column in one piece, never a document at a time
+            # (title_en's column stops at the last document that has an English title).
+            with monkeypatch.context() as patch:
+                patch.setattr(leaf, "doc_field_length", None)
+                lengths = vectors._read_lengths(leaf, fieldname)
+            assert lengths.tolist() == expected, fieldname
 
 
 def test_sidecars_of_merged_away_segments_are_removed(tmp_path: Path, seeds: Path) -> None:
