@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AlucorpusError, StoreBusyError
-from .index import WRITE_TIMEOUT, Index, modern_pickles, prepare_document
+from .index import WRITE_TIMEOUT, Index, prepare_document
 from .records import Record
 from .segcache import SegmentCache, cached_record_words
+from .segments import modern_pickles
 
 log = logging.getLogger(__name__)
 
@@ -153,13 +154,13 @@ def _bulk_writer(ix: Any, limitmb: int) -> Any:
             self.pool = Pool(self._tempstorage, self.newsegment, limitmb=limitmb)
 
         def _flush_segment(self) -> None:
-            from .vectors import TermArraysWriter
+            from .segments import TermArraysWriter
 
             self.perdocwriter.close()
             pdr = self.per_document_reader() if self.codec.length_stats else None
             lengths = _CachedLengths(pdr) if pdr is not None else None
             # The broad terms' document numbers and weights, kept beside the segment
-            # as arrays for searching (alucorpus.vectors), collected on the way.
+            # as arrays for searching (alucorpus.segments), collected on the way.
             postings = self.pool.iter_postings()
             folder = getattr(self.storage, "folder", None)
             arrays = TermArraysWriter(folder, self.newsegment.segment_id()) if folder else None

@@ -462,37 +462,7 @@ def render_results(
     if fmt == "jsonl":
         return "".join(json.dumps(hit, ensure_ascii=False) + "\n" for hit in data["hits"])
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            [
-                "rank",
-                "id",
-                "score",
-                "issued",
-                "doc_number",
-                "departments",
-                "title",
-                "snippet",
-                "source",
-            ]
-        )
-        for rank, hit in enumerate(results.hits, offset + 1):
-            snippet = hit.snippets[0].text if hit.snippets else ""
-            writer.writerow(
-                [
-                    rank,
-                    hit.id,
-                    f"{hit.score:.3f}",
-                    hit.issued or "",
-                    hit.doc_number or "",
-                    "、".join(hit.departments),
-                    hit.title,
-                    snippet,
-                    hit.source,
-                ]
-            )
-        return out.getvalue()
+        return results.to_csv(offset=offset)  # the columns of `alucorpus export QUERY`
     lines = render_explanation(results) if explain else []
     lines.append(f"{results.total} documents match {results.query!r}")
     for rank, hit in enumerate(results.hits, offset + 1):
@@ -591,8 +561,6 @@ def export(
     doc_type: str | None,
 ) -> None:
     """Write every document, or every hit of QUERY, as a table (CSV, JSON Lines, Parquet)."""
-    from .tables import columns_of, write_rows
-
     if query is None and (departments or since or until or doc_type):
         raise click.UsageError("--dept, --since, --until and --type filter the hits of a QUERY")
     options: dict[str, Any] = {}
@@ -604,12 +572,7 @@ def export(
             "doc_type": doc_type,
         }
     with _friendly_errors():
-        if fmt == "parquet":
-            from .tables import require
-
-            require("pyarrow", "parquet")  # before the search, not after
-        rows = _corpus(ctx).table_rows(query, text=text, **options)
-        count = write_rows(rows, columns_of(rows, hits=query is not None, text=text), output, fmt)
+        count = _corpus(ctx).export(output, query, fmt=fmt, text=text, **options)
     click.echo(
         f"wrote {count} {'hits' if query is not None else 'documents'} to {output}", err=True
     )
@@ -732,7 +695,7 @@ def trend(
 
 def _link_lines(rows: list[tuple[str, ...]]) -> str:
     """Columns aligned by display width (CJK characters take two columns), last one free."""
-    from .kwic import display_width, pad
+    from .display import display_width, pad
 
     if not rows:
         return ""

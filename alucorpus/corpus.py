@@ -806,10 +806,7 @@ class Corpus:
                         fresh=True,
                         cache_path=self.layout.cache / "segments.sqlite3",
                     )
-                    from . import docsets
-
-                    with index.searcher() as searcher:
-                        docsets.prepare(searcher)
+                    index.prepare_segments()
             finally:
                 index.close()
             _crash_point("before-switch")
@@ -1047,23 +1044,6 @@ class Corpus:
 
     # -- researcher tools (tables, concordance, trends, citations) ---------------------------------
 
-    def _filter(
-        self,
-        departments: Iterable[str] | None,
-        since: str | None,
-        until: str | None,
-        doc_type: str | None,
-    ) -> Any:
-        """The index filter for the researcher tools' department, date and type options."""
-        from .search import build_filter
-
-        return build_filter(
-            departments=list(departments) if departments else None,
-            since=since,
-            until=until,
-            doc_type=doc_type,
-        )
-
     def to_frame(
         self,
         query: str | None = None,
@@ -1091,7 +1071,7 @@ class Corpus:
         self, query: str | None = None, *, text: bool = False, **search_options: Any
     ) -> list[dict[str, Any]]:
         """The rows of :meth:`to_frame` and ``alucorpus export`` as plain dicts."""
-        from .tables import record_row, result_rows
+        from .tables import record_row
 
         if query is None:
             return [record_row(r, text=text) for r in self.records()]
@@ -1106,7 +1086,31 @@ class Corpus:
             records = {r.id: r for r in found if r is not None}
         finally:
             store.close()
-        return result_rows(results, records, text=text)
+        return results.rows(records, text=text)
+
+    def export(
+        self,
+        path: str | Path,
+        query: str | None = None,
+        *,
+        fmt: str = "csv",
+        text: bool = False,
+        **search_options: Any,
+    ) -> int:
+        """Write every document, or every hit of ``query``, to ``path``; return how many.
+
+        ``fmt``: "csv" (UTF-8 with a byte-order mark), "jsonl" or "parquet" (needs
+        pyarrow). The rows are those of :meth:`table_rows`.
+
+        Raises:
+            MissingExtraError: the format needs an extra that is not installed.
+        """
+        from .tables import columns_of, require, write_rows
+
+        if fmt == "parquet":
+            require("pyarrow", "parquet")  # before the search, not after
+        rows = self.table_rows(query, text=text, **search_options)
+        return write_rows(rows, columns_of(rows, hits=query is not None, text=text), path, fmt)
 
     def kwic(
         self,
@@ -1132,6 +1136,7 @@ class Corpus:
         >>> Corpus("data").kwic("电解铝").render()  # doctest: +SKIP
         """
         from .kwic import concordance
+        from .search import Filter
 
         index = self.open_index()
         try:
@@ -1141,7 +1146,9 @@ class Corpus:
                 width=width,
                 match=match,
                 lang=lang,
-                filter_query=self._filter(departments, since, until, doc_type),
+                restrict=Filter(
+                    tuple(departments) if departments else None, since, until, doc_type
+                ),
             )
         finally:
             index.close()
@@ -1159,6 +1166,7 @@ class Corpus:
         doc_type: str | None = None,
     ) -> Trend:
         """Documents and occurrences of each term per year or month (see alucorpus.trends)."""
+        from .search import Filter
         from .trends import trend
 
         index = self.open_index()
@@ -1169,7 +1177,9 @@ class Corpus:
                 by=by,
                 match=match,
                 lang=lang,
-                filter_query=self._filter(departments, since, until, doc_type),
+                restrict=Filter(
+                    tuple(departments) if departments else None, since, until, doc_type
+                ),
             )
         finally:
             index.close()

@@ -19,19 +19,14 @@ import contextlib
 import datetime as dt
 import json
 import logging
-import marshal
-import os
-import pickle
-import re
 import sys
 import threading
 from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import formats
-from whoosh import query as Q
 from whoosh.system import pack_uint
 
 from .analysis import (
@@ -42,7 +37,6 @@ from .analysis import (
     bigram_texts,
     dictionary_hash,
     doc_number_tokens,
-    has_cjk,
     normalize_text,
     record_sub_words,
     run_end_chars,
@@ -50,6 +44,9 @@ from .analysis import (
 )
 from .errors import IndexOutdatedError, StoreBusyError
 from .records import Record
+
+if TYPE_CHECKING:
+    from .segments import DerivedCache
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +93,12 @@ class ArrayPositions(ListPositions):
 
     whoosh's own encoding is a pickle of the position deltas per posting: a phrase
     check over thousands of documents unpickles each one. These decode in one numpy
-    call for a whole posting block (alucorpus.vectors); whoosh itself decodes them
-    here (its phrase matcher, its frequency from the same header as before).
+    call for a whole posting block (alucorpus.segments.position_arrays, which knows
+    the format by :attr:`uint32_positions`); whoosh itself decodes them here (its
+    phrase matcher, its frequency from the same header as before).
     """
+
+    uint32_positions = True
 
     def encode(self, poslist: Any) -> bytes:
         positions = array("I", poslist)
@@ -260,182 +260,6 @@ def bigram_field_tokens(texts: Iterable[str]) -> list[str]:
     return tokens
 
 
-def bigram_run_query(fieldname: str, grams: list[str], boost: float = 1.0) -> Any:
-    """Documents whose (positional) bigram field shows one CJK run, given as its bigrams."""
-    if len(grams) > 1:
-        return Q.Phrase(fieldname, grams, boost=boost)
-    return Q.Term(fieldname, grams[0], boost=boost)
-
-
-#: A lone query character matches at most this many index terms that contain it (the
-#: most frequent ones), besides itself: see :func:`lone_char_query`.
-CHAR_EXPANSIONS = 16
-
-
-class CharPrefix(Q.Prefix):  # type: ignore[misc]
-    """whoosh's Prefix query, expanded to the :data:`CHAR_EXPANSIONS` most frequent terms."""
-
-    limit = CHAR_EXPANSIONS
-
-    def _btexts(self, ixreader: Any) -> list[Any]:
-        # The character itself (a run end or a lone-character run) always counts;
-        # then the most frequent bigrams: they hold nearly every document that
-        # has the character, at a bounded number of posting lists.
-        terms = list(ixreader.expand_prefix(self.fieldname, self.text))
-        if len(terms) <= self.limit + 1:
-            return terms
-        own = self.text.encode("utf-8") if isinstance(terms[0], bytes) else self.text
-        others = [t for t in terms if t != own]
-        others.sort(key=lambda t: -ixreader.doc_frequency(self.fieldname, t))
-        return ([own] if own in terms else []) + others[: self.limit]
-
-
-# -- characters inside words ----------------------------------------------------------------------
-
-#: Sidecar values already loaded in this process: (segment id, name) -> value.
-_SIDECARS: dict[tuple[str, str], Any] = {}
-
-
-def segment_sidecar(reader: Any, name: str, build: Any) -> Any:
-    """A value derived from one index segment, built once and kept beside it.
-
-    A segment never changes (deletions only hide documents, and the tables kept here
-    are used intersected with live documents), so what is derived from it can be
-    computed once: it is kept in this process and in a marshal file
-    ``alucorpus-<name>-<segment id>.marshal`` in the index folder, so that a fresh
-    process (``alucorpus search`` from the shell) loads it instead of scanning the
-    segment again. An unreadable or unwritable file only costs the rebuild.
-    """
-    segment = reader.segment() if hasattr(reader, "segment") else None
-    if segment is None:
-        return build()
-    key = (segment.segment_id(), name)
-    if key in _SIDECARS:
-        return _SIDECARS[key]
-    folder = getattr(getattr(reader, "_storage", None), "folder", None)
-    path = Path(folder) / f"alucorpus-{name}-{key[0]}.marshal" if folder else None
-    value = None
-    if path is not None and path.exists():
-        try:
-            value = marshal.loads(path.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
-            log.debug("unreadable sidecar %s", path, exc_info=True)
-    if value is None:
-        value = build()
-        if path is not None:
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            try:
-                tmp.write_bytes(marshal.dumps(value))
-                os.replace(tmp, path)
-            except (OSError, ValueError):
-                log.debug("could not keep sidecar %s", path, exc_info=True)
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
-    _SIDECARS[key] = value
-    return value
-
-
-#: What segment_sidecar and alucorpus.vectors keep beside a segment.
-_SIDECAR_NAME = re.compile(r"alucorpus-[a-z-]+?-(?P<segment>[A-Za-z]+_[a-z0-9]+)\.[a-z]+")
-
-
-def _segment_char_terms(reader: Any, fieldname: str) -> dict[str, list[tuple[str, int]]]:
-    """The CJK characters of one segment's terms in ``fieldname``, each with its terms."""
-
-    def build() -> dict[str, list[tuple[str, int]]]:
-        table: dict[str, list[tuple[str, int]]] = {}
-        if fieldname in reader.indexed_field_names():
-            for btext, info in reader.iter_field(fieldname):
-                term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-                if not has_cjk(term):
-                    continue
-                df = info.doc_frequency()
-                for char in set(term):
-                    table.setdefault(char, []).append((term, df))
-        for terms in table.values():
-            terms.sort(key=lambda item: -item[1])
-        return table
-
-    return segment_sidecar(reader, f"chars-{fieldname}", build)  # type: ignore[no-any-return]
-
-
-def terms_with_char(ixreader: Any, fieldname: str, char: str, limit: int | None) -> list[str]:
-    """Terms of ``fieldname`` that contain ``char``: the ``limit`` most frequent (None: all).
-
-    Summed over the reader's segments. The character itself comes first when it is a term.
-    """
-    frequency: dict[str, int] = {}
-    for leaf, _ in ixreader.leaf_readers():
-        for term, df in _segment_char_terms(leaf, fieldname).get(char, ()):
-            frequency[term] = frequency.get(term, 0) + df
-    own = [char] if char in frequency else []
-    others = sorted((t for t in frequency if t != char), key=lambda t: -frequency[t])
-    return own + (others if limit is None else others[:limit])
-
-
-class ContainsChar(Q.MultiTerm):  # type: ignore[misc]
-    """Documents with a term in ``fieldname`` that contains the character ``text``."""
-
-    def __init__(
-        self, fieldname: str, text: str, limit: int | None = CHAR_EXPANSIONS, boost: float = 1.0
-    ) -> None:
-        self.fieldname = fieldname
-        self.text = text
-        self.limit = limit
-        self.boost = boost
-        self.constantscore = True
-
-    def __repr__(self) -> str:
-        return f"ContainsChar({self.fieldname!r}, {self.text!r}, limit={self.limit})"
-
-    def __unicode__(self) -> str:
-        return f"{self.fieldname}:*{self.text}*"
-
-    __str__ = __unicode__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, ContainsChar) and (
-            self.fieldname,
-            self.text,
-            self.limit,
-            self.boost,
-        ) == (other.fieldname, other.text, other.limit, other.boost)
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, self.fieldname, self.text, self.limit))
-
-    def _btexts(self, ixreader: Any) -> list[str]:
-        return terms_with_char(ixreader, self.fieldname, self.text, self.limit)
-
-
-def contains_char_query(fieldname: str, char: str, limit: int | None = CHAR_EXPANSIONS) -> Any:
-    """Documents whose word field ``fieldname`` has a word containing ``char``.
-
-    A word field holds whole words, so a lone query character (铝) would otherwise
-    match only where jieba left it alone, not inside 电解铝 or 铝材. Which words
-    contain a character is read from each segment's term list once and kept beside
-    the segment (:func:`segment_sidecar`). ``limit`` keeps the most frequent words only:
-    a common character is inside thousands of words, and whoosh unions one posting
-    list per word.
-    """
-    return ContainsChar(fieldname, char, limit)
-
-
-def lone_char_query(fieldname: str, char: str) -> Any:
-    """Documents whose ``fieldname`` contains the CJK character ``char`` (bounded).
-
-    In a bigram field every character of an indexed text starts a token (the last
-    one of a run is indexed as a unigram), so a prefix query finds them; a common
-    character starts hundreds of bigrams (的: 821 in 1000 documents) and whoosh
-    unions one posting list per term, so the prefix is bounded to the character
-    itself and its :data:`CHAR_EXPANSIONS` most frequent bigrams. In a word field,
-    the words that contain the character (:func:`contains_char_query`).
-    """
-    if fieldname.endswith("_bigram"):
-        return CharPrefix(fieldname, char)
-    return contains_char_query(fieldname, char)
-
-
 def prepare_document(
     record: Record, *, words: tuple[list[str], list[str], list[str]] | None = None
 ) -> dict[str, Any]:
@@ -497,30 +321,6 @@ def prepare_document(
 # -- the index ------------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def modern_pickles() -> Iterator[None]:
-    """whoosh's W3 codec pickles each posting block with protocol 2, while it writes.
-
-    Protocol 2 stores each bytes value (a posting's positions) through a codecs call:
-    a body block of 128 postings took 70 µs to unpickle and 4x that to pickle.
-    Protocol 4 takes a sixth of that both ways and is smaller; any whoosh reads it
-    (``pickle.loads`` reads every protocol). The codec's module-level ``dumps`` is
-    swapped while a segment is flushed (a bulk worker's, or a commit's).
-    """
-    from whoosh.codec import whoosh3
-
-    original = whoosh3.dumps
-
-    def dumps(obj: Any, protocol: int = 2) -> bytes:
-        return pickle.dumps(obj, 4)
-
-    whoosh3.dumps = dumps
-    try:
-        yield
-    finally:
-        whoosh3.dumps = original
-
-
 class Index:
     """A whoosh index with its stamp. Open it with :meth:`open` or :meth:`create`.
 
@@ -537,6 +337,7 @@ class Index:
         self._local = threading.local()
         self._kept: list[Any] = []
         self._kept_lock = threading.Lock()
+        self._derived: DerivedCache | None = None
 
     # -- opening --
 
@@ -590,7 +391,7 @@ class Index:
             )
         try:
             ix = windex.open_dir(str(path))
-        except Exception as exc:  # whoosh raises many types for damaged files
+        except Exception as exc:  # noqa: BLE001  whoosh raises many types for damaged files
             raise IndexOutdatedError(
                 f"search index at {path} is unreadable ({exc}): {hint}"
             ) from None
@@ -604,38 +405,19 @@ class Index:
         of contents names; readers never see them and whoosh's next commit would
         remove them. Called only by the process that holds the corpus's write lock.
         """
-        from whoosh import index as windex
-        from whoosh.filedb.filestore import FileStorage
+        from .segments import clean_uncommitted
 
-        try:
-            storage = FileStorage(str(path))
-            toc = windex.TOC.read(storage, windex._DEF_INDEX_NAME)
-            windex.clean_files(storage, windex._DEF_INDEX_NAME, toc.generation, toc.segments)
-        except Exception:  # an unreadable index is reported by open(), not here
-            log.debug("could not clean %s", path, exc_info=True)
+        clean_uncommitted(path)
         Index.remove_stale_sidecars(path)
 
     @staticmethod
     def remove_stale_sidecars(path: str | Path) -> None:
-        """Remove what was kept beside segments that the latest commit no longer names.
+        """Remove what was kept beside segments that the latest commit no longer names."""
+        from .segments import committed_segments, remove_stale_sidecars
 
-        Only alucorpus's own files (``alucorpus-*-<segment>.*``): whoosh removes its
-        own at commit, and a concurrent writer's unfinished segment has none of ours.
-        """
-        from whoosh import index as windex
-        from whoosh.filedb.filestore import FileStorage
-
-        try:
-            toc = windex.TOC.read(FileStorage(str(path)), windex._DEF_INDEX_NAME)
-        except Exception:  # an unreadable index is reported by open(), not here
-            log.debug("could not read the segments of %s", path, exc_info=True)
-            return
-        live = {segment.segment_id() for segment in toc.segments}
-        for file in Path(path).glob("alucorpus-*"):
-            match = _SIDECAR_NAME.fullmatch(file.name)
-            if match and match.group("segment") not in live:
-                with contextlib.suppress(OSError):
-                    file.unlink()
+        live = committed_segments(path)
+        if live is not None:
+            remove_stale_sidecars(path, live)
 
     def close(self) -> None:
         """Release the index's files."""
@@ -669,6 +451,8 @@ class Index:
             ) from None
         try:
             yield writer
+            from .segments import modern_pickles
+
             with modern_pickles():
                 writer.commit()
             # A commit may merge segments away: their sidecars go with them.
@@ -758,23 +542,34 @@ class Index:
         yield searcher
 
     @property
+    def derived(self) -> DerivedCache:
+        """The one cache of what searches derive from this index's segments (bounded)."""
+        if self._derived is None:
+            from .segments import DerivedCache
+
+            self._derived = DerivedCache()
+        return self._derived
+
+    def prepare_segments(self) -> None:
+        """Build what searches keep beside each segment, before the index goes live."""
+        from .segments import prepare
+
+        with self.searcher() as searcher:
+            prepare(searcher, self.derived)
+
+    @property
     def schema(self) -> Any:
         """The whoosh schema of this index."""
         return self._ix.schema
 
 
 __all__ = [
-    "CHAR_EXPANSIONS",
     "SCHEMA_VERSION",
     "STAMP_FILE",
     "Index",
     "bigram_field_tokens",
-    "bigram_run_query",
     "build_schema",
-    "contains_char_query",
     "current_stamp",
-    "lone_char_query",
     "prepare_document",
     "segments",
-    "terms_with_char",
 ]

@@ -23,7 +23,6 @@ paragraphs are scanned: they are stored in the index, so the record store is not
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -31,8 +30,10 @@ from typing import TYPE_CHECKING, Any
 from whoosh import query as Q
 
 from .analysis import cjk_runs, has_cjk, normalize, word_tokens
+from .display import char_width, display_width, pad
 from .errors import QueryError
-from .index import contains_char_query
+from .search import Filter, matching_documents
+from .search.queries import contains_char_query
 
 if TYPE_CHECKING:
     from .index import Index
@@ -115,31 +116,6 @@ class Concordance:
     def render(self) -> str:
         """Aligned text lines: number, date, paragraph, left context | term | right context."""
         return render_lines(self.lines, self.width)
-
-
-# -- display width --------------------------------------------------------------------------------
-
-
-def char_width(ch: str) -> int:
-    """Terminal columns of one character: 2 for wide/full-width (CJK), 0 for combining marks."""
-    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
-def display_width(text: str) -> int:
-    """Terminal columns of a string (CJK characters count double).
-
-    >>> display_width("电解铝 ab")
-    9
-    """
-    return sum(char_width(ch) for ch in text)
-
-
-def pad(text: str, width: int, *, right: bool = False) -> str:
-    """Pad with spaces to ``width`` display columns (on the left when ``right`` aligns right)."""
-    gap = " " * max(0, width - display_width(text))
-    return gap + text if right else text + gap
 
 
 def _clean(text: str) -> str:
@@ -295,30 +271,28 @@ def scan(
     *,
     match: str = "words",
     lang: str | None = None,
-    filter_query: Any = None,
+    restrict: Filter | None = None,
 ) -> Iterator[DocumentMatches]:
-    """Documents with at least one occurrence of ``term``, in index order.
+    """Documents with at least one occurrence of ``term``, best match first.
 
     Args:
         index: an open index.
         term: the term (see :func:`find_occurrences`).
         match: "words" or "chars".
         lang: only text in this language ("zh" or "en"); None for all.
-        filter_query: a whoosh filter (see :func:`alucorpus.search.build_filter`).
+        restrict: only the documents this filter lets through (None: all).
     """
     query = candidate_query(term, match=match)
-    with index.searcher() as searcher:
-        for hit in searcher.search(query, filter=filter_query, limit=None):
-            data = hit["data"]
-            found = []
-            for field, number, text in data.get("segments", ()):
-                if lang and _segment_lang(field, text) != lang:
-                    continue
-                spans = find_occurrences(text, term, match=match)
-                if spans:
-                    found.append((field, number, text, tuple(spans)))
-            if found:
-                yield DocumentMatches(hit["id"], data, tuple(found))
+    for doc_id, data in matching_documents(index, query, restrict):
+        found = []
+        for field, number, text in data.get("segments", ()):
+            if lang and _segment_lang(field, text) != lang:
+                continue
+            spans = find_occurrences(text, term, match=match)
+            if spans:
+                found.append((field, number, text, tuple(spans)))
+        if found:
+            yield DocumentMatches(doc_id, data, tuple(found))
 
 
 def lines_of(doc: DocumentMatches, width: int) -> list[KwicLine]:
@@ -354,7 +328,7 @@ def concordance(
     width: int = DEFAULT_WIDTH,
     match: str = "words",
     lang: str | None = None,
-    filter_query: Any = None,
+    restrict: Filter | None = None,
 ) -> Concordance:
     """Every occurrence of ``term`` in the index's documents, with ``width`` columns of context.
 
@@ -364,7 +338,7 @@ def concordance(
     if width < 1:
         raise QueryError("the context width must be at least 1 column")
     lines: list[KwicLine] = []
-    for doc in scan(index, term, match=match, lang=lang, filter_query=filter_query):
+    for doc in scan(index, term, match=match, lang=lang, restrict=restrict):
         lines.extend(lines_of(doc, width))
     lines.sort(
         key=lambda ln: (

@@ -604,7 +604,7 @@ def _load_cedict(cache_dir: Path) -> _Cedict:
                 data = pickle.load(fh)  # our own cache file in the user's cache folder
             if isinstance(data, _Cedict):
                 return data
-        except Exception as exc:  # a truncated or foreign cache is rebuilt, not fatal
+        except Exception as exc:  # noqa: BLE001  a truncated or foreign cache is rebuilt, not fatal
             log.warning("CC-CEDICT cache %s unreadable (%s); rebuilding it", cache, exc)
     data = _parse_cedict(source)
     try:

@@ -106,7 +106,7 @@ def measure(gold: Iterable[dict[str, Any]], corpus_root: Path, seeds_root: Path)
         if path not in cache:
             try:
                 cache[path] = parse_path(str(path))
-            except Exception as exc:  # the report must say which document broke, not stop
+            except Exception as exc:  # noqa: BLE001  the report must say which document broke, not stop
                 cache[path] = f"{type(exc).__name__}: {exc}"
         parsed = cache[path]
         row = entry.get("row")

@@ -29,7 +29,6 @@ from .errors import AlucorpusError
 
 if TYPE_CHECKING:
     from .records import Record
-    from .search import Hit, SearchResults
 
 #: Columns of a document row, in order.
 DOCUMENT_COLUMNS = (
@@ -54,7 +53,7 @@ HIT_COLUMNS = ("rank", "score", "snippet_field", "snippet_paragraph", "snippet",
 #: Export formats and the extra each needs (None: the standard library is enough).
 FORMATS = {"csv": None, "jsonl": None, "parquet": ("pyarrow", "parquet")}
 
-_JOIN = "、"  # how list values (departments, cites) are joined into one cell
+JOIN = "、"  # how list values (departments, cites) are joined into one cell
 
 
 class MissingExtraError(AlucorpusError):
@@ -88,7 +87,7 @@ def record_row(record: Record, *, text: bool = False) -> dict[str, Any]:
         "doc_number": record.doc_number,
         "title": record.title,
         "title_en": record.title_en,
-        "departments": _JOIN.join(record.departments),
+        "departments": JOIN.join(record.departments),
         "issued": record.issued,
         "published": record.published,
         "doc_type": record.doc_type,
@@ -96,62 +95,13 @@ def record_row(record: Record, *, text: bool = False) -> dict[str, Any]:
         "script": record.script,
         "format": record.format,
         "paragraphs": len(record.paragraphs),
-        "cites": _JOIN.join(record.cites),
+        "cites": JOIN.join(record.cites),
         "url": record.url,
         "source": record.source,
     }
     if text:
         row["text"] = record.text
     return row
-
-
-def hit_row(
-    hit: Hit, rank: int, record: Record | None = None, *, text: bool = False
-) -> dict[str, Any]:
-    """One search hit as a row: rank, score, best snippet and highlights, then metadata.
-
-    Without ``record`` the document columns are those a hit carries (id, doc_number,
-    title, departments, issued, source); the others are None.
-    """
-    snippet = hit.snippets[0] if hit.snippets else None
-    row: dict[str, Any] = {
-        "rank": rank,
-        "score": round(hit.score, 4),
-        "snippet_field": snippet.field if snippet else None,
-        "snippet_paragraph": snippet.paragraph if snippet else None,
-        "snippet": snippet.text if snippet else None,
-        "highlights": [list(span) for span in snippet.highlights] if snippet else [],
-    }
-    if record is not None:
-        row.update(record_row(record, text=text))
-        return row
-    row.update(dict.fromkeys(DOCUMENT_COLUMNS))
-    row.update(
-        id=hit.id,
-        doc_number=hit.doc_number,
-        title=hit.title,
-        departments=_JOIN.join(hit.departments),
-        issued=hit.issued,
-        source=hit.source,
-    )
-    if text:
-        row["text"] = None
-    return row
-
-
-def result_rows(
-    results: SearchResults,
-    records: dict[str, Record] | None = None,
-    *,
-    offset: int = 0,
-    text: bool = False,
-) -> list[dict[str, Any]]:
-    """Rows of a page of hits (ranks start after ``offset``), joined with their records."""
-    records = records or {}
-    return [
-        hit_row(hit, rank, records.get(hit.id), text=text)
-        for rank, hit in enumerate(results.hits, offset + 1)
-    ]
 
 
 def columns_of(rows: Sequence[dict[str, Any]], *, hits: bool, text: bool = False) -> list[str]:
@@ -175,16 +125,10 @@ def frame(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> Any:
     return pd.DataFrame(list(rows), columns=list(columns))
 
 
-def results_frame(results: SearchResults, *, offset: int = 0) -> Any:
-    """A DataFrame with one row per hit of a page of results (see :func:`hit_row`)."""
-    rows = result_rows(results, offset=offset)
-    return frame(rows, columns_of(rows, hits=True))
-
-
 # -- files ----------------------------------------------------------------------------------------
 
 
-def _cell(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
     """A CSV cell: lists become JSON (highlights), None becomes empty."""
     if value is None:
         return ""
@@ -213,7 +157,7 @@ def write_rows(
                 writer = csv.writer(handle)
                 writer.writerow(columns)
                 for row in rows:
-                    writer.writerow([_cell(row.get(c)) for c in columns])
+                    writer.writerow([csv_cell(row.get(c)) for c in columns])
         elif fmt == "jsonl":
             with target.open("w", encoding="utf-8") as handle:
                 for row in rows:
@@ -256,12 +200,10 @@ __all__ = [
     "HIT_COLUMNS",
     "MissingExtraError",
     "columns_of",
+    "csv_cell",
     "frame",
-    "hit_row",
     "read_csv_rows",
     "record_row",
     "require",
-    "result_rows",
-    "results_frame",
     "write_rows",
 ]

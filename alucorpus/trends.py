@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from whoosh import query as Q
-
+from .display import display_width, pad
 from .errors import AlucorpusError, QueryError
-from .kwic import display_width, pad, scan
+from .kwic import scan
+from .search import Filter, matching_documents
 
 if TYPE_CHECKING:
     from .index import Index
@@ -183,15 +183,13 @@ def period_of(date: str | None, by: str) -> str | None:
     return date[:4]
 
 
-def corpus_counts(index: Index, by: str, filter_query: Any = None) -> Counter[str]:
+def corpus_counts(index: Index, by: str, restrict: Filter | None = None) -> Counter[str]:
     """Documents per period in the whole index (under the filter): the normaliser."""
     counts: Counter[str] = Counter()
-    with index.searcher() as searcher:
-        for hit in searcher.search(Q.Every(), filter=filter_query, limit=None):
-            data = hit["data"]
-            period = period_of(data.get("issued") or data.get("published"), by)
-            if period:
-                counts[period] += 1
+    for _, data in matching_documents(index, None, restrict):
+        period = period_of(data.get("issued") or data.get("published"), by)
+        if period:
+            counts[period] += 1
     return counts
 
 
@@ -202,7 +200,7 @@ def trend(
     by: str = "year",
     match: str = "words",
     lang: str | None = None,
-    filter_query: Any = None,
+    restrict: Filter | None = None,
 ) -> Trend:
     """Documents and occurrences of each term per period.
 
@@ -212,7 +210,7 @@ def trend(
         by: "year" or "month".
         match: "words" or "chars", as for a concordance.
         lang: only text in this language ("zh" or "en").
-        filter_query: a whoosh filter (see :func:`alucorpus.search.build_filter`).
+        restrict: only the documents this filter lets through (None: all).
 
     Raises:
         QueryError: no terms, an unknown period, or an unsearchable term.
@@ -222,14 +220,14 @@ def trend(
     terms = list(dict.fromkeys(t for t in terms if t.strip()))
     if not terms:
         raise QueryError("no term given: name at least one word to count")
-    corpus = corpus_counts(index, by, filter_query)
+    corpus = corpus_counts(index, by, restrict)
     periods = tuple(sorted(corpus))
     rows = []
     undated: dict[str, int] = {}
     for term in terms:
         docs: Counter[str] = Counter()
         occurrences: Counter[str] = Counter()
-        for doc in scan(index, term, match=match, lang=lang, filter_query=filter_query):
+        for doc in scan(index, term, match=match, lang=lang, restrict=restrict):
             period = period_of(doc.date, by)
             if period is None:
                 undated[term] = undated.get(term, 0) + 1

@@ -60,20 +60,9 @@ def research_searcher(research_corpus: Corpus) -> Iterator[Any]:
         index.close()
 
 
-def _whoosh_matches(searcher: Any, query: Any) -> set[int]:
-    """whoosh's matches segment by segment, as its searches find them.
-
-    (A bounded expansion, such as a lone character's most frequent words, is chosen
-    per segment when whoosh searches; ``query.docs(searcher)`` would choose it once
-    over the whole index.)
-    """
-    out: set[int] = set()
-    for subsearcher, offset in searcher.leaf_searchers():
-        out.update(d + offset for d in query.docs(subsearcher))
-    return out
-
-
 @pytest.fixture(scope="session")
 def whoosh_matches() -> Callable[[Any, Any], set[int]]:
-    """The reference the fast paths (docsets, vectors) are compared with."""
-    return _whoosh_matches
+    """whoosh's own matches: the reference the evaluator is compared with."""
+    import whoosh_reference
+
+    return whoosh_reference.matches

@@ -13,13 +13,12 @@ from alucorpus.index import (
     STAMP_FILE,
     Index,
     bigram_field_tokens,
-    bigram_run_query,
-    lone_char_query,
     prepare_document,
     segments,
-    terms_with_char,
 )
 from alucorpus.records import Attachment, Record
+from alucorpus.search.queries import bigram_run_query, lone_char_query
+from alucorpus.segments import terms_with_char
 
 
 def make_record(record_id: str = "r1", **changes: object) -> Record:

@@ -293,7 +293,7 @@ def test_build_query_collects_highlight_terms_but_not_negated_ones() -> None:
 
 
 def test_snippet_window_never_cuts_a_highlight() -> None:
-    from alucorpus.search import SNIPPET_CHARS, _window
+    from alucorpus.search.highlight import SNIPPET_CHARS, _window
 
     text = "x" * (SNIPPET_CHARS - 3) + "development" + "y" * 50
     word = (SNIPPET_CHARS - 3, SNIPPET_CHARS - 3 + len("development"))

@@ -334,7 +334,7 @@ def test_compound_title_bonus_finds_the_short_title(law_index: Index, cache_dir:
 
 
 def test_compound_queries_pair_neighbouring_terms_both_ways(lexicon: Lexicon) -> None:
-    from alucorpus.search import _compound_queries
+    from alucorpus.search.translate import _compound_queries
 
     spans = lexicon.longest_en_phrases(["Trademark", "Act"])
     texts = {

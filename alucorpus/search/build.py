@@ -1,0 +1,271 @@
+"""A query string (and the search options) become one whoosh query: :func:`build_query`.
+
+:func:`build_query` is the single place a query string becomes a whoosh query;
+:func:`build_filter` turns a :class:`Filter` (departments, dates, type, language)
+into the filter query. Plain words go through the translator
+(:mod:`.translate`) unless ``translation="none"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import query as Q
+
+from .. import departments as deps
+from ..analysis import doc_number_query_tokens, normalize_text
+from ..errors import QueryError
+from ..lexicon import Lexicon
+from .parse import parse_query
+from .plan import (
+    BIGRAM_FIELDS,
+    TITLE_BIGRAM_FIELDS,
+    TITLE_WORD_FIELDS,
+    WORD_FIELDS,
+    QueryPlan,
+    and_,
+    or_,
+    text_query,
+)
+from .translate import LANGS, TRANSLATIONS, Translator
+
+log = logging.getLogger(__name__)
+
+
+def _year_query(value: str) -> Any:
+    match = re.fullmatch(r"\s*(\d{4})?\s*(?:(\.\.|-|~)\s*(\d{4})?)?\s*", value)
+    if not match or not (match.group(1) or match.group(3)):
+        raise QueryError(f"year: expects YYYY or YYYY..YYYY, not {value!r}")
+    start = int(match.group(1)) if match.group(1) else None
+    end = int(match.group(3)) if match.group(3) else (None if match.group(2) else start)
+    return Q.NumericRange("year", start, end)
+
+
+def department_names(name: str) -> tuple[set[str], set[str]]:
+    """Index terms (Chinese names, English names) that a department filter value stands for.
+
+    The name as given, and through :mod:`alucorpus.departments` the canonical name
+    and the English name of the body it names (short forms and English
+    abbreviations such as MIIT included).
+    """
+    zh = {normalize_text(name.strip()), normalize_text(deps.canonical_department(name))}
+    en = {name.strip().lower()}
+    found = deps.lookup_department(name)
+    if found is not None and found.name_en:
+        en.add(found.name_en.lower())
+    return {z for z in zh if z}, en
+
+
+def _department_query(names: Iterable[str]) -> Any:
+    terms = []
+    for name in names:
+        if not name or not name.strip():
+            continue
+        zh, en = department_names(name)
+        terms += [Q.Term("departments", z) for z in sorted(zh)]
+        terms += [Q.Term("departments_en", e) for e in sorted(en)]
+    return or_(terms)
+
+
+def _field_query(name: str, text: str, quoted: bool, plan: QueryPlan, highlight: bool) -> Any:
+    """The whoosh query for ``name:text``."""
+    if name == "title":
+        return text_query(text, quoted, TITLE_WORD_FIELDS, TITLE_BIGRAM_FIELDS, plan, highlight)
+    if name == "body":
+        return text_query(text, quoted, {"body": 1.0}, {}, plan, False)
+    if name in ("number", "no"):
+        return and_([Q.Term("doc_number", t) for t in doc_number_query_tokens(text)])
+    if name in ("dept", "department"):
+        return _department_query([text])
+    if name == "year":
+        return _year_query(text)
+    if name == "type":
+        return Q.Term("doc_type", normalize_text(text.strip()))
+    if name == "lang":
+        return Q.Term("lang", text.strip().lower())
+    raise QueryError(f"unknown field '{name}:'")  # _lex already rejects these
+
+
+@dataclass(frozen=True)
+class _Negated:
+    """A NOT node before it meets its AND: ``a NOT b`` becomes AndNot(a, b), not And(a, Not(b))."""
+
+    query: Any
+
+
+def _resolve(node: Any) -> Any:
+    """A query usable on its own: a bare NOT means "every document except"."""
+    return Q.AndNot(Q.Every(), node.query) if isinstance(node, _Negated) else node
+
+
+def _node_query(
+    node: tuple[Any, ...],
+    plan: QueryPlan,
+    highlight: bool = True,
+    translator: Translator | None = None,
+) -> Any:
+    kind = node[0]
+    if kind == "term":
+        _, name, text, quoted = node
+        if name is None:
+            if translator is not None and highlight:
+                return translator.terms([node], plan)
+            return text_query(text, quoted, WORD_FIELDS, BIGRAM_FIELDS, plan, highlight)
+        return _field_query(name, text, quoted, plan, highlight)
+    if kind == "not":
+        # Negated words are not translated: NOT narrows, and a wrong sense would
+        # silently drop good documents.
+        inner = _resolve(_node_query(node[1], plan, highlight=False))
+        return _Negated(inner) if inner is not None else None
+    if kind == "or":
+        children = [_node_query(child, plan, highlight, translator) for child in node[1]]
+        return or_([_resolve(c) for c in children])
+    # AND: the positive part narrowed by the NOT parts; words with nothing searchable
+    # (stop words only) drop out. Plain words are translated together, so that a
+    # phrase spanning several of them is found.
+    plain = [c for c in node[1] if c[0] == "term" and c[1] is None] if translator else []
+    children = [translator.terms(plain, plan)] if translator is not None and plain else []
+    children += [
+        _node_query(child, plan, highlight, translator)
+        for child in node[1]
+        if not any(child is p for p in plain)
+    ]
+    positives = [c for c in children if c is not None and not isinstance(c, _Negated)]
+    base = and_(positives) if positives else Q.Every()
+    for child in children:
+        if isinstance(child, _Negated):
+            base = Q.AndNot(base, child.query)
+    return base
+
+
+def build_query(
+    query: str,
+    lang: str | None = None,
+    *,
+    translation: str = "none",
+    lexicon: Lexicon | None = None,
+    cache_dir: Path | None = None,
+) -> QueryPlan:
+    """Turn a user's query string into a whoosh query and the terms to highlight.
+
+    Args:
+        query: see the module docstring for the syntax.
+        lang: the query's language, "zh" or "en": only words of that language are
+            translated. None detects it word by word (CJK → Chinese, Latin → English),
+            so a mixed query is translated both ways.
+        translation: "structured" (each source term or longest phrase becomes one
+            synonym group of its weighted translations, the term itself included),
+            "first" (each word's first sense, word by word, unweighted) or "none".
+        lexicon: the bilingual lexicon (default: the packaged glossary + CC-CEDICT).
+        cache_dir: where the CC-CEDICT and segmentation caches live.
+
+    Raises:
+        QueryError: the query is malformed, or ``lang``/``translation`` is unknown.
+
+    >>> build_query('"电解铝行业" year:2018..2020').query  # doctest: +SKIP
+    >>> build_query("electrolytic aluminium", translation="structured").explanation[0]
+    ... # doctest: +SKIP
+    TermTranslation(term='electrolytic aluminium', lang='en', translations=(...'电解铝'...))
+    """
+    if translation not in TRANSLATIONS:
+        raise QueryError(
+            f"unknown translation {translation!r}; use one of {', '.join(TRANSLATIONS)}"
+        )
+    if lang is not None and lang not in LANGS:
+        raise QueryError(f"unknown query language {lang!r}; use zh or en")
+    tree = parse_query(query)
+    plan = QueryPlan(query=None)
+    translator = None
+    if translation != "none":
+        translator = Translator(translation, lang, lexicon, cache_dir)
+    try:
+        plan.query = _resolve(_node_query(tree, plan, translator=translator)) or Q.NullQuery
+    finally:
+        if translator is not None:
+            translator.close()
+    return plan
+
+
+# -- filters --------------------------------------------------------------------------------------
+
+
+def _date_bound(value: str | dt.date | None, *, end: bool) -> dt.datetime | None:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as the first (or last) moment it covers."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        base = dt.datetime(value.year, value.month, value.day)
+        return base + dt.timedelta(days=1, microseconds=-1) if end else base
+    text = str(value).strip()
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", text)
+    if not match:
+        raise QueryError(f"date {text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        start = dt.datetime(year or 1, month or 1, day or 1)
+    except ValueError:
+        raise QueryError(f"date {text!r} does not exist") from None
+    if not end:
+        return start
+    if day is not None:
+        after = start + dt.timedelta(days=1)
+    elif month is not None:
+        after = dt.datetime(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    else:
+        after = dt.datetime(start.year + 1, 1, 1)
+    return after - dt.timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which documents a search, a concordance or a trend looks at: a plain value.
+
+    ``departments``: canonical names, short forms (工信部) or English names and
+    abbreviations (MIIT), any of which; ``since``/``until``: issue-date bounds,
+    inclusive, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ``doc_type``: 通知, 意见 …;
+    ``lang``: "zh" or "en".
+    """
+
+    departments: str | Iterable[str] | None = None
+    since: str | dt.date | None = None
+    until: str | dt.date | None = None
+    doc_type: str | None = None
+    lang: str | None = None
+
+
+def build_filter(restrict: Filter | None = None, **options: Any) -> Any:
+    """The whoosh filter query for a :class:`Filter` (or its fields as keywords), or None.
+
+    Raises:
+        QueryError: a date is malformed.
+    """
+    restrict = restrict if restrict is not None else Filter(**options)
+    parts = []
+    if restrict.lang:
+        parts.append(Q.Term("lang", restrict.lang.lower()))
+    if restrict.departments:
+        departments = restrict.departments
+        names = [departments] if isinstance(departments, str) else list(departments)
+        dept = _department_query(names)
+        if dept is not None:
+            parts.append(dept)
+    start = _date_bound(restrict.since, end=False)
+    stop = _date_bound(restrict.until, end=True)
+    if start or stop:
+        parts.append(Q.DateRange("issued", start, stop))
+    if restrict.doc_type:
+        parts.append(Q.Term("doc_type", normalize_text(restrict.doc_type.strip())))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Q.And(parts)
+
+
+__all__ = ["Filter", "build_filter", "build_query", "department_names"]

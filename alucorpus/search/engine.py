@@ -1,0 +1,138 @@
+"""search(): one query, one evaluation, one page of hits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from whoosh import query as Q
+
+from ..errors import QueryError
+from ..index import Index
+from ..lexicon import Lexicon
+from .build import Filter, build_filter, build_query
+from .evaluate import evaluate, facet_counts
+from .highlight import make_snippets, matched_terms
+from .results import Hit, SearchResults
+
+SORTS = ("relevance", "issued")
+
+
+def search(
+    index: Index,
+    query: str,
+    *,
+    lang: str | None = None,
+    departments: str | Iterable[str] | None = None,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    doc_type: str | None = None,
+    limit: int = 10,
+    offset: int = 0,
+    sort: str = "relevance",
+    translation: str = "structured",
+    cache_dir: Path | None = None,
+    lexicon: Lexicon | None = None,
+) -> SearchResults:
+    """Search the index, in both languages.
+
+    Args:
+        index: an open :class:`~alucorpus.index.Index`.
+        query: see the module docstring for the syntax.
+        lang: the query's language ("zh" or "en"); None detects it word by word.
+            To keep only records in one language, put ``lang:en`` in the query.
+        departments: only records issued by (any of) these departments: canonical
+            names, short forms (工信部) or English names and abbreviations (MIIT).
+        since, until: issue-date bounds (inclusive), ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+        doc_type: only this document type (通知, 意见 …).
+        limit, offset: the page of hits.
+        sort: "relevance" or "issued" (newest first; undated last; every score is 0).
+        translation: how the query is carried into the other language (see
+            :func:`build_query`): "structured" (default), "first" or "none".
+        cache_dir: the lexicon's cache folder (CC-CEDICT index, segmented
+            translations); a Corpus passes ``HOME/cache``.
+        lexicon: the bilingual lexicon to use (default: packaged glossary + CC-CEDICT).
+
+    Returns:
+        The page of hits and the facets "department", "year" and "doc_type" over
+        the whole result set; ``explanation`` lists each source term's translations,
+        and each hit's ``matched_terms`` those found in it.
+
+    Raises:
+        QueryError: the query or an argument is malformed.
+
+    >>> search(index, '"电解铝" dept:工信部', since="2020").total  # doctest: +SKIP
+    """
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
+    if limit < 0 or offset < 0:
+        raise QueryError("limit and offset must not be negative")
+    plan = build_query(query, lang, translation=translation, lexicon=lexicon, cache_dir=cache_dir)
+    restrict = Filter(departments=departments, since=since, until=until, doc_type=doc_type)
+    with index.reading() as searcher:
+        # Every match with its score, as arrays; the filter's matches only restrict.
+        evaluation = evaluate(searcher, plan.query, index.derived, build_filter(restrict))
+        hits = []
+        if limit and offset < evaluation.total:
+            if sort == "issued":  # newest first, undated last; every score 0
+                newest = evaluation.top_by_column("issued_key", offset + limit)
+                ranked = [(docnum, 0.0) for docnum in newest]
+            else:
+                ranked = evaluation.top(offset + limit)
+            for docnum, score in ranked[offset:]:
+                stored = searcher.stored_fields(docnum)
+                matched = evaluation.matching_terms(plan.query, docnum)
+                hits.append(
+                    _hit(
+                        stored,
+                        score,
+                        make_snippets(stored["data"], plan),
+                        matched_terms(matched, plan),
+                    )
+                )
+        facets = facet_counts(searcher, evaluation, index.derived)
+    return SearchResults(
+        query=query,
+        total=evaluation.total,
+        hits=tuple(hits),
+        facets=facets,
+        explanation=tuple(plan.explanation),
+    )
+
+
+def matching_documents(
+    index: Index, query: Any = None, restrict: Filter | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(id, stored data) of every document ``query`` matches under ``restrict``, best first.
+
+    ``query``: a whoosh query of the kinds the builder makes (None: every document).
+    The researcher tools (kwic, trends) read their documents here, from the same
+    evaluator as :func:`search`, in whoosh's order (higher score, then index order).
+    """
+    with index.reading() as searcher:
+        evaluation = evaluate(
+            searcher, Q.Every() if query is None else query, index.derived, build_filter(restrict)
+        )
+        for docnum, _ in evaluation.top():
+            stored = searcher.stored_fields(docnum)
+            yield stored["id"], stored["data"]
+
+
+def _hit(stored: dict[str, Any], score: float, snippets: Any, matched: tuple[str, ...]) -> Hit:
+    data = stored["data"]
+    return Hit(
+        id=stored["id"],
+        score=score,
+        title=data.get("title", ""),
+        source=data.get("source", ""),
+        doc_number=data.get("doc_number"),
+        departments=tuple(data.get("departments", ())),
+        issued=data.get("issued"),
+        snippets=snippets,
+        matched_terms=matched,
+    )
+
+
+__all__ = ["SORTS", "matching_documents", "search"]
