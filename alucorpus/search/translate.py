@@ -56,12 +56,9 @@ log = logging.getLogger(__name__)
 TRANSLATIONS = ("structured", "first", "none")
 LANGS = ("zh", "en")
 
-# How the source terms' groups are joined: "and" (every term, as in a monolingual
-# query), "or" (any term; more terms score higher) or "hybrid" (terms that the
-# glossary translates, and Chinese terms, are required; terms translated only by
-# CC-CEDICT, and unknown words, only add to the score). Measured on the 63 dev
-# topics (English nDCG@20): and 0.42, hybrid 0.63, or 0.72 (Chinese queries: 0.67).
-_JOIN = "or"
+# The source terms' groups are OR-ed and coordinated (:func:`_join`). Measured on the
+# 63 dev topics (English nDCG@20) against the alternatives once offered: AND 0.42,
+# glossary terms required 0.63, OR 0.72 (Chinese queries: 0.67).
 # Compound title bonus (see _compound_queries): senses per term combined, and the
 # score a title with one such compound gets on top.
 _COMPOUND_SENSES = 3
@@ -238,12 +235,8 @@ class Translator:
 
     def _group(
         self, term: str, lang: str, original: Any, senses: list[Sense], plan: QueryPlan
-    ) -> tuple[Any, bool]:
-        """The synonym group of a source term: itself and its weighted translations.
-
-        Returns the query and whether the term is "confident" (translated by a glossary,
-        or Chinese: a Chinese query's own words are always required).
-        """
+    ) -> Any:
+        """The synonym group of a source term: itself and its weighted translations."""
         translate = self._en_query if lang == "zh" else self._zh_query
         alternatives: list[Any] = []
         weights: list[float] = []
@@ -262,12 +255,11 @@ class Translator:
             used.append(Translation(sense.text, weight, sense.source))
         plan.translated_terms |= plan.highlight_terms() - before
         plan.explanation.append(TermTranslation(term, lang, tuple(used)))
-        confident = lang == "zh" or any(t.source != "cedict" for t in used)
         if not alternatives:
-            return None, confident
+            return None
         if len(alternatives) == 1 and weights[0] == 1.0:
-            return alternatives[0], confident
-        return SynonymGroup(alternatives, weights, _TIEBREAK), confident
+            return alternatives[0]
+        return SynonymGroup(alternatives, weights, _TIEBREAK)
 
     # ---- English → Chinese
 
@@ -283,13 +275,13 @@ class Translator:
                 spans.append((i, i + 1, senses))
         return spans
 
-    def _en_units(self, words: list[str], plan: QueryPlan) -> list[tuple[Any, bool]]:
+    def _en_units(self, words: list[str], plan: QueryPlan) -> list[Any]:
         """Groups for a run of English words: longest glossary/dictionary phrase first."""
         spans = self._en_spans(words)
         covered = {i: (j, senses) for i, j, senses in spans}
         if self.mode == "structured":
             self.compounds.extend(_compound_queries(spans))
-        units: list[tuple[Any, bool]] = []
+        units: list[Any] = []
         i = 0
         while i < len(words):
             j, senses = covered.get(i, (i + 1, []))
@@ -300,7 +292,7 @@ class Translator:
             i = j
         return units
 
-    def _en_phrase_unit(self, text: str, plan: QueryPlan) -> tuple[Any, bool]:
+    def _en_phrase_unit(self, text: str, plan: QueryPlan) -> Any:
         """A quoted English phrase: itself (words in order) OR its translation."""
         original = text_query(text, True, WORD_FIELDS, BIGRAM_FIELDS, plan, True)
         words = en_words(text)
@@ -308,10 +300,10 @@ class Translator:
         if len(spans) == 1 and spans[0][:2] == (0, len(words)):
             return self._group(text, "en", original, spans[0][2], plan)
         parts = [self._group(" ".join(words[i:j]), "en", None, s, plan) for i, j, s in spans]
-        english = and_([q for q, _ in parts if q is not None]) if parts else None
+        english = and_([q for q in parts if q is not None]) if parts else None
         if english is None or original is None:
-            return original if english is None else english, True
-        return SynonymGroup([original, english], [1.0, 1.0], _TIEBREAK), True
+            return original if english is None else english
+        return SynonymGroup([original, english], [1.0, 1.0], _TIEBREAK)
 
     # ---- Chinese → English
 
@@ -356,7 +348,7 @@ class Translator:
             return []
         return [(text[i:j], senses) for i, j, senses in self.lexicon.longest_zh_terms(text)]
 
-    def _zh_unit(self, text: str, quoted: bool, plan: QueryPlan) -> tuple[Any, bool]:
+    def _zh_unit(self, text: str, quoted: bool, plan: QueryPlan) -> Any:
         """One Chinese query word: itself OR the conjunction of its terms' English groups."""
         original = text_query(text, quoted, WORD_FIELDS, BIGRAM_FIELDS, plan, True)
         spans = self._zh_spans(text)
@@ -364,15 +356,15 @@ class Translator:
             return self._group(text, "zh", original, spans[0][1], plan)
         parts = []
         for term, senses in spans:
-            query, _ = self._group(term, "zh", None, senses, plan)
+            query = self._group(term, "zh", None, senses, plan)
             if query is not None:
                 parts.append(query)
         english = and_(parts) if parts else None
         if english is None:
-            return original, True
+            return original
         if original is None:
-            return english, True
-        return SynonymGroup([original, english], [1.0, 1.0], _TIEBREAK), True
+            return english
+        return SynonymGroup([original, english], [1.0, 1.0], _TIEBREAK)
 
     # ---- a conjunction of plain query words
 
@@ -383,7 +375,7 @@ class Translator:
         that spans them ("electrolytic aluminium") is found; a quoted English phrase
         keeps its word order in the original language.
         """
-        units: list[tuple[Any, bool]] = []
+        units: list[Any] = []
         run: list[str] = []
 
         def flush() -> None:
@@ -403,7 +395,7 @@ class Translator:
                 units.append(self._en_phrase_unit(text, plan))
             else:
                 original = text_query(text, quoted, WORD_FIELDS, BIGRAM_FIELDS, plan, True)
-                units.append((original, True))
+                units.append(original)
         flush()
         joined = _join(units)
         bonus = or_(self.compounds)
@@ -446,22 +438,9 @@ def _compound_queries(spans: list[tuple[int, int, list[Sense]]]) -> list[Any]:
     return queries
 
 
-def _join(units: list[tuple[Any, bool]]) -> Any:
-    """Source terms' groups joined as :data:`_JOIN` says."""
-    units = [(q, sure) for q, sure in units if q is not None]
-    if not units:
-        return None
-    queries = [q for q, _ in units]
-    if _JOIN == "and":
-        return and_(queries)
-    if _JOIN == "or":
-        if len(queries) > 1 and _COORD_POWER:
-            return Coordinated(queries, _COORD_POWER)
-        return or_(queries)
-    required = [q for q, sure in units if sure]
-    optional = [q for q, sure in units if not sure]
-    if not required:
-        return or_(optional)
-    if not optional:
-        return and_(required)
-    return Q.AndMaybe(and_(required), or_(optional))
+def _join(units: list[Any]) -> Any:
+    """Source terms' groups OR-ed and coordinated: more of the terms score higher."""
+    queries = [q for q in units if q is not None]
+    if len(queries) > 1 and _COORD_POWER:
+        return Coordinated(queries, _COORD_POWER)
+    return or_(queries)
