@@ -63,7 +63,7 @@ STAMP_FILE = "alucorpus-stamp.json"
 WRITE_TIMEOUT = 10.0
 
 
-class ListPositions(formats.Positions):  # type: ignore[misc]
+class ListPositions(formats.Positions):
     """whoosh's Positions format, computed straight from a list of tokens (0, 1, 2 …).
 
     whoosh builds a Token object per list item and goes through its generic token
@@ -104,7 +104,7 @@ class ArrayPositions(ListPositions):
         positions = array("I", poslist)
         if _BIG_ENDIAN:
             positions.byteswap()
-        return pack_uint(len(poslist)) + positions.tobytes()  # type: ignore[no-any-return]
+        return pack_uint(len(poslist)) + positions.tobytes()
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
         positions = array("I")
@@ -261,7 +261,7 @@ def bigram_field_tokens(texts: Iterable[str]) -> list[str]:
 
 
 def prepare_document(
-    record: Record, *, words: tuple[list[str], list[str], list[str]] | None = None
+    record: Record, *, words: tuple[list[str], list[str], list[str], list[str]] | None = None
 ) -> dict[str, Any]:
     """Field values for whoosh, with all text already analysed (the expensive part).
 

@@ -65,7 +65,7 @@ _MISSING = object()
 def segment_id(reader: Any) -> str | None:
     """The id of the segment a leaf reader reads (None for readers of no one segment)."""
     segment = reader.segment() if hasattr(reader, "segment") else None
-    return segment.segment_id() if segment is not None else None  # type: ignore[no-any-return]
+    return segment.segment_id() if segment is not None else None
 
 
 def _folder(reader: Any) -> str | None:
@@ -179,7 +179,7 @@ def char_terms(
             terms.sort(key=lambda item: -item[1])
         return table
 
-    return _kept(cache, reader, f"chars-{fieldname}", build)  # type: ignore[no-any-return]
+    return _kept(cache, reader, f"chars-{fieldname}", build)
 
 
 def terms_with_char(
@@ -227,7 +227,7 @@ def segment_facets(reader: Any, cache: DerivedCache | None = None) -> dict[str, 
             facets["year"] = {year: frozenset(ids) for year, ids in by_year.items()}
         return facets
 
-    return _kept(cache, reader, "facets", build)  # type: ignore[no-any-return]
+    return _kept(cache, reader, "facets", build)
 
 
 def index_facet_arrays(searcher: Any, cache: DerivedCache) -> dict[str, dict[Any, np.ndarray]]:
@@ -256,7 +256,7 @@ def index_facet_arrays(searcher: Any, cache: DerivedCache) -> dict[str, dict[Any
 
     if any(key is None for key, _ in ids):
         return build()
-    return cache.get(("index-facets", *ids), build)  # type: ignore[no-any-return]
+    return cache.get(("index-facets", *ids), build)
 
 
 def prepare(searcher: Any, cache: DerivedCache | None = None) -> None:
@@ -361,9 +361,7 @@ class TermArrays:
 def term_sidecar(reader: Any, cache: DerivedCache | None = None) -> TermArrays | None:
     """The term arrays the bulk writer kept beside this segment (None: it has none)."""
     if cache is not None:
-        return cache.of_segment(  # type: ignore[no-any-return]
-            reader, "term-arrays", lambda: term_sidecar(reader)
-        )
+        return cache.of_segment(reader, "term-arrays", lambda: term_sidecar(reader))
     key = segment_id(reader)
     folder = _folder(reader)
     if key is None or folder is None:
@@ -508,16 +506,14 @@ def position_arrays(
 
 def field_lengths(reader: Any, fieldname: str, cache: DerivedCache) -> np.ndarray:
     """Each document's length of ``fieldname``, as whoosh's scorer sees it (one byte each)."""
-    return cache.of_segment(  # type: ignore[no-any-return]
-        reader, f"lengths:{fieldname}", lambda: read_lengths(reader, fieldname)
-    )
+    return cache.of_segment(reader, f"lengths:{fieldname}", lambda: read_lengths(reader, fieldname))
 
 
 def read_lengths(reader: Any, fieldname: str) -> np.ndarray:
     """The lengths of :func:`field_lengths`, read from the segment's length column."""
     size = reader.doc_count_all()
     codes = None
-    perdoc = getattr(reader, "_perdoc", None)
+    perdoc: Any = getattr(reader, "_perdoc", None)
     try:
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
@@ -536,7 +532,7 @@ def read_lengths(reader: Any, fieldname: str) -> np.ndarray:
         return np.array(
             [reader.doc_field_length(d, fieldname, 0) or 0 for d in range(size)], dtype=np.float64
         )
-    return _LENGTH_OF_BYTE[codes]  # type: ignore[no-any-return]
+    return _LENGTH_OF_BYTE[codes]
 
 
 def column_values(reader: Any, column: str, cache: DerivedCache) -> np.ndarray:
@@ -548,7 +544,7 @@ def column_values(reader: Any, column: str, cache: DerivedCache) -> np.ndarray:
             return np.zeros(size)
         return np.fromiter(reader.column_reader(column), dtype=np.float64, count=size)
 
-    return cache.of_segment(reader, f"column:{column}", read)  # type: ignore[no-any-return]
+    return cache.of_segment(reader, f"column:{column}", read)
 
 
 # -- whoosh queries' own expansions --------------------------------------------------------------

@@ -72,7 +72,7 @@ class _Segment:
         if fieldname not in self.schema:
             return None
         try:
-            return self.schema[fieldname].to_bytes(text)  # type: ignore[no-any-return]
+            return self.schema[fieldname].to_bytes(text)
         except ValueError:
             return None
 
@@ -169,13 +169,15 @@ def _eval_phrase(segment: _Segment, node: Any, scored: bool) -> Arrays:
     """A phrase: its words' scores summed (as whoosh's SpanNear2), where they are in a row."""
     if getattr(node, "slop", 1) != 1:
         raise Unsupported("phrase with slop")
-    mask = scores = None
-    words = []
+    mask: Any = None
+    scores: Any = None
+    words: list[bytes] = []
     for word in node.words:
         m, s = _term(segment, node.fieldname, word, 1.0)
-        if m is None:
+        btext = segment.to_bytes(node.fieldname, word)
+        if m is None or btext is None:
             return None, None
-        words.append(segment.to_bytes(node.fieldname, word))
+        words.append(btext)
         mask = m if mask is None else mask & m
         scores = s if scores is None else scores + s
     if mask is None or not mask.any():
@@ -225,7 +227,9 @@ def _eval_range(segment: _Segment, node: Any, scored: bool) -> Arrays:
 
 
 def _eval_synonyms(segment: _Segment, node: Any, scored: bool) -> Arrays:
-    best = total = mask = None
+    best: Any = None
+    total: Any = None
+    mask: Any = None
     for child, weight in zip(node.subqueries, node.weights, strict=True):
         m, s = _evaluate(segment, child, scored)
         if m is None:
@@ -244,7 +248,9 @@ def _eval_synonyms(segment: _Segment, node: Any, scored: bool) -> Arrays:
 
 
 def _eval_coordinated(segment: _Segment, node: Any, scored: bool) -> Arrays:
-    mask = total = count = None
+    mask: Any = None
+    total: Any = None
+    count: Any = None
     for child in node.subqueries:
         m, s = _evaluate(segment, child, scored)
         if m is None:
@@ -262,7 +268,8 @@ def _eval_coordinated(segment: _Segment, node: Any, scored: bool) -> Arrays:
 def _eval_or(segment: _Segment, node: Any, scored: bool) -> Arrays:
     if node.boost != 1.0 or node.scale or getattr(node, "minmatch", 0):
         raise Unsupported("Or with boost, scale or minmatch")
-    mask = scores = None
+    mask: Any = None
+    scores: Any = None
     for child in node.subqueries:
         m, s = _evaluate(segment, child, scored)
         if m is None:
@@ -275,7 +282,8 @@ def _eval_or(segment: _Segment, node: Any, scored: bool) -> Arrays:
 def _eval_and(segment: _Segment, node: Any, scored: bool) -> Arrays:
     if node.boost != 1.0:
         raise Unsupported("boosted And")
-    mask = scores = None
+    mask: Any = None
+    scores: Any = None
     for child in node.subqueries:
         m, s = _evaluate(segment, child, scored)
         if m is None:

@@ -21,7 +21,7 @@ from ..segments import terms_with_char
 # -- synonym groups -------------------------------------------------------------------------------
 
 
-class ConstantScore(Q.WrappingQuery):  # type: ignore[misc]
+class ConstantScore(Q.WrappingQuery):
     """A query whose every match scores ``score``, however many of its terms matched.
 
     For expanding queries (``Prefix``, ``Wildcard``): whoosh scores them as a constant
@@ -57,7 +57,7 @@ class ConstantScore(Q.WrappingQuery):  # type: ignore[misc]
         return _ConstantMatcher(m, self.score)
 
 
-class _ConstantMatcher(WrappingMatcher):  # type: ignore[misc]
+class _ConstantMatcher(WrappingMatcher):
     """Delegates matching to its child; every match scores the same."""
 
     def __init__(self, child: Any, boost: float = 1.0) -> None:
@@ -88,7 +88,7 @@ class _ConstantMatcher(WrappingMatcher):  # type: ignore[misc]
         return float(self.boost)
 
 
-class SynonymGroup(Q.CompoundQuery):  # type: ignore[misc]
+class SynonymGroup(Q.CompoundQuery):
     """Alternatives that count as one term (Pirkola's structured query).
 
     A document matching any alternative matches the group; its score is the best
@@ -160,7 +160,7 @@ class SynonymGroup(Q.CompoundQuery):  # type: ignore[misc]
         return _GroupMatcher(subs, self.tiebreak)
 
 
-class _GroupMatcher(mcore.Matcher):  # type: ignore[misc]
+class _GroupMatcher(mcore.Matcher):
     """N-ary union whose score is the best weighted sub-score at the current document."""
 
     def __init__(self, subs: list[tuple[Any, float]], tiebreak: float = 0.0) -> None:
@@ -268,7 +268,7 @@ class _GroupMatcher(mcore.Matcher):  # type: ignore[misc]
                 yield from m.matching_terms(id)
 
 
-class Coordinated(Q.CompoundQuery):  # type: ignore[misc]
+class Coordinated(Q.CompoundQuery):
     """Alternatives OR-ed, the sum of their scores scaled by the share that matched.
 
     Lucene's classic coordination factor: with ``n`` source terms, a document
@@ -369,7 +369,7 @@ def bigram_run_query(fieldname: str, grams: list[str], boost: float = 1.0) -> An
 CHAR_EXPANSIONS = 16
 
 
-class CharPrefix(Q.Prefix):  # type: ignore[misc]
+class CharPrefix(Q.Prefix):
     """whoosh's Prefix query, expanded to the :data:`CHAR_EXPANSIONS` most frequent terms."""
 
     limit = CHAR_EXPANSIONS
@@ -387,7 +387,7 @@ class CharPrefix(Q.Prefix):  # type: ignore[misc]
         return ([own] if own in terms else []) + others[: self.limit]
 
 
-class ContainsChar(Q.MultiTerm):  # type: ignore[misc]
+class ContainsChar(Q.MultiTerm):
     """Documents with a term in ``fieldname`` that contains the character ``text``."""
 
     def __init__(
