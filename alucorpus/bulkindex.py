@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import marshal
 import multiprocessing
 import os
 import queue as queue_module
@@ -30,7 +29,7 @@ from .errors import AlucorpusError, StoreBusyError
 from .index import WRITE_TIMEOUT, Index, prepare_document
 from .records import Record
 from .segcache import SegmentCache, cached_record_words
-from .segments import modern_pickles
+from .segments import bulk_segment_writer, commit_segments, finish_segment
 
 log = logging.getLogger(__name__)
 
@@ -52,145 +51,6 @@ def shard_bounds(total: int, workers: int) -> list[tuple[int, int]]:
     return [(cuts[i], cuts[i + 1]) for i in range(workers) if cuts[i] < cuts[i + 1]]
 
 
-def _read_exact(f: Any, size: int) -> bytes:
-    """``size`` bytes from ``f`` (fewer only at the end: raw files may return short reads)."""
-    parts = []
-    while size > 0:
-        part = f.read(size)
-        if not part:
-            break
-        parts.append(part)
-        size -= len(part)
-    return b"".join(parts)
-
-
-class _MarshalPool:
-    """Mixin for whoosh's PostingPool: spill sorted runs as marshal chunks, not pickles.
-
-    A worker's postings outgrow its RAM buffer (a 5 KB document makes ~1400), and
-    whoosh writes each spilled posting with its own ``pickle.dump`` and reads it back
-    with its own ``pickle.load``: a third of the writing time in the profile. One
-    ``marshal.dump`` per chunk of postings is several times faster; the sort order
-    and the postings themselves are unchanged.
-    """
-
-    chunk = 16384
-
-    def _write_run(self, f: Any, items: Any) -> None:
-        buffer: list[Any] = []
-        for item in items:
-            buffer.append(item)
-            if len(buffer) >= self.chunk:
-                self._write_chunk(f, buffer)
-                buffer = []
-        if buffer:
-            self._write_chunk(f, buffer)
-        f.close()
-
-    @staticmethod
-    def _write_chunk(f: Any, buffer: list[Any]) -> None:
-        # Length-prefixed, so that reading is one read() and one marshal.loads: whoosh's
-        # run files are unbuffered, and marshal.load on them reads a few bytes at a time.
-        data = marshal.dumps(buffer)
-        f.write(len(data).to_bytes(8, "little"))
-        f.write(data)
-
-    def _read_run(self, path: str) -> Any:
-        f = self._open_run(path)  # type: ignore[attr-defined]
-        try:
-            while True:
-                header = _read_exact(f, 8)
-                if len(header) < 8:
-                    return
-                chunk = marshal.loads(_read_exact(f, int.from_bytes(header, "little")))
-                yield from chunk  # marshal keeps tuples as tuples: sort order holds
-        finally:
-            f.close()
-            self._remove_run(path)  # type: ignore[attr-defined]
-
-
-class _CachedLengths:
-    """Field lengths for posting blocks, read once per document and field.
-
-    whoosh asks the per-document reader for a document's field length once per
-    *posting* (1.4 M look-ups for 1000 documents); the answers are the same values.
-    """
-
-    def __init__(self, reader: Any) -> None:
-        self._reader = reader
-        self._cache: dict[str, list[Any]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> Any:
-        lengths = self._cache.get(fieldname)
-        if lengths is None:
-            lengths = [
-                self._reader.doc_field_length(d, fieldname, default)
-                for d in range(self._reader.doc_count_all())
-            ]
-            self._cache[fieldname] = lengths
-        return lengths[docnum]
-
-
-def _bulk_writer(ix: Any, limitmb: int) -> Any:
-    """An unlocked whoosh SegmentWriter with the two write-path fixes above."""
-    from whoosh.codec.whoosh3 import W3Codec
-    from whoosh.writing import PostingPool, SegmentWriter
-
-    class Pool(_MarshalPool, PostingPool):  # type: ignore[misc]
-        def add(self, item: Any) -> None:
-            # PostingPool.add without its per-posting assertions, with a simpler size
-            # estimate (tuple, two ints/floats, the text and value bytes): 2 M calls
-            # per 3000 documents.
-            self.fieldnames.add(item[0])
-            self.currentsize += 150 + 2 * len(item[1]) + len(item[4] or b"")
-            if self.currentsize > self.limit:
-                self.save()
-            self.current.append(item)
-
-    class Writer(SegmentWriter):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            # SegmentWriter accepts a poolclass but always builds a PostingPool.
-            self.pool = Pool(self._tempstorage, self.newsegment, limitmb=limitmb)
-
-        def _flush_segment(self) -> None:
-            from .segments import TermArraysWriter
-
-            self.perdocwriter.close()
-            pdr = self.per_document_reader() if self.codec.length_stats else None
-            lengths = _CachedLengths(pdr) if pdr is not None else None
-            # The broad terms' document numbers and weights, kept beside the segment
-            # as arrays for searching (alucorpus.segments), collected on the way.
-            postings = self.pool.iter_postings()
-            folder = getattr(self.storage, "folder", None)
-            arrays = TermArraysWriter(folder, self.newsegment.segment_id()) if folder else None
-            try:
-                with modern_pickles():
-                    self.fieldwriter.add_postings(
-                        self.schema, lengths, arrays.tee(postings) if arrays else postings
-                    )
-                    self.fieldwriter.close()
-            except BaseException:
-                if arrays is not None:
-                    arrays.abandon()
-                raise
-            if arrays is not None:
-                arrays.close()
-            if pdr is not None:
-                pdr.close()
-
-    # _lk=False: the parent holds the index's lock for us (as in whoosh.multiproc).
-    # zlib level 1 instead of 3 for posting blocks: each block records its own level,
-    # so any whoosh reads them; compound=False skips copying the segment into one file.
-    return Writer(
-        ix,
-        _lk=False,
-        limitmb=limitmb,
-        compound=False,
-        codec=W3Codec(blocklimit=512, compression=1),
-    )
-
-
 def _worker(
     index_path: str,
     records: Sequence[Record],
@@ -210,7 +70,7 @@ def _worker(
             _die_with_parent(parent)
         from whoosh import index as windex
 
-        writer = _bulk_writer(windex.open_dir(index_path), limitmb)
+        writer = bulk_segment_writer(windex.open_dir(index_path), limitmb)
         cache = SegmentCache(cache_path) if cache_path else None
         try:
             unreported = 0
@@ -225,12 +85,12 @@ def _worker(
                     unreported = 0
             if unreported:
                 results.put(("progress", unreported))
-            segment = writer._finalize_segment()
+            segment = finish_segment(writer)
         finally:
             if cache is not None:
                 cache.close()
         results.put(("done", segment, stop - start))
-    except BaseException as exc:  # everything goes back to the parent, which raises
+    except BaseException as exc:  # noqa: BLE001  everything goes back to the parent, which raises
         results.put(("error", f"{type(exc).__name__}: {exc}"))
 
 
@@ -268,7 +128,7 @@ def build_parallel(
     if total == 0:
         return 0
     try:
-        writer = index._ix.writer(timeout=WRITE_TIMEOUT)
+        writer = index.whoosh_writer(timeout=WRITE_TIMEOUT)
     except LockError:
         raise StoreBusyError(
             f"the search index at {index.path} is being written by another process;"
@@ -303,10 +163,7 @@ def build_parallel(
         for process in processes:
             process.join()
         # The parent wrote nothing itself: close its empty segment, name the workers'.
-        existing = writer._merge_segments(None, None, False)
-        writer._close_segment()
-        writer._commit_toc(existing + segments)
-        writer._finish()
+        commit_segments(writer, segments)
     except BaseException:
         for process in processes:
             if process.is_alive():

@@ -464,6 +464,10 @@ class Index:
             self.clean_orphans(self.path)  # leave no half-written segment behind
             raise
 
+    def whoosh_writer(self, timeout: float = WRITE_TIMEOUT) -> Any:
+        """whoosh's own writer of this index, locked (the bulk build commits through it)."""
+        return self._ix.writer(timeout=timeout)
+
     def add(self, records: Iterable[Record]) -> int:
         """Index records, replacing any with the same id. Returns how many were written."""
         return self.add_prepared(prepare_document(r) for r in records)
