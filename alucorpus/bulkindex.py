@@ -30,6 +30,7 @@ from .index import WRITE_TIMEOUT, Index, prepare_document
 from .records import Record
 from .segcache import SegmentCache, cached_record_words
 from .segments import bulk_segment_writer, commit_segments, finish_segment
+from .workers import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +64,8 @@ def _worker(
 ) -> None:
     """Analyse and write records[start:stop] into a new segment; report on ``results``."""
     try:
-        with contextlib.suppress(ImportError):
-            # A worker must not outlive a killed parent (it would hold forked lock files).
-            from .corpus import _die_with_parent
-
-            _die_with_parent(parent)
+        # A worker must not outlive a killed parent (it would hold forked lock files).
+        die_with_parent(parent)
         from whoosh import index as windex
 
         writer = bulk_segment_writer(windex.open_dir(index_path), limitmb)

@@ -15,15 +15,12 @@ import fcntl
 import logging
 import os
 import shutil
-import signal
 import sqlite3
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,9 +33,12 @@ from .errors import (
     StorageError,
     StoreBusyError,
 )
-from .ingest import ParseOptions, merge_bilingual, parse_bytes, read_input_bytes
+from .generations import IndexGenerations
+from .ingest import merge_bilingual, read_input_bytes
+from .ingest.files import FileOutcome, InputFile, iter_input_files, parse_one, read_failure
 from .records import Record
 from .store import Store, pair_key
+from .workers import crash_point, process_pool
 
 if TYPE_CHECKING:
     from .citations import CitationGraph, Link
@@ -57,60 +57,11 @@ _PARALLEL_THRESHOLD = 8
 #: Files read, parsed and stored per step of an ingest (bounds its memory).
 _INGEST_CHUNK = 1000
 
-#: Tests set this to a crash point's name to SIGKILL the process there (see _crash_point).
-CRASH_ENV = "ALUCORPUS_TEST_CRASH_AT"
-
 #: Environment variable for the writer's lock timeout in seconds (the CLI's --wait).
 WAIT_ENV = "ALUCORPUS_WAIT"
 
 # Name prefixes of temporary files a killed writer can leave behind.
 _INCOMING_PREFIX = ".incoming-"
-_POINTER_TMP_PREFIX = ".CURRENT."
-
-
-def _crash_point(name: str) -> None:
-    """Die here, as a power cut or the OOM killer would, when a test asks for it.
-
-    The crash-safety tests run real ``alucorpus`` processes with ``$ALUCORPUS_TEST_CRASH_AT``
-    naming one of: after-raw, mid-store, after-store, mid-index, before-switch,
-    after-switch. One environment look-up per call, at a handful of places per batch.
-    """
-    if os.environ.get(CRASH_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _die_with_parent(parent: int) -> None:
-    """Process-pool initializer: a worker ends when the process that started it dies.
-
-    A worker left behind by a killed ``ingest`` would wait for work forever, and, being
-    forked, it holds copies of the parent's lock files: the next writer would then wait
-    for a lock nobody releases. Linux kills the worker with its parent (PR_SET_PDEATHSIG);
-    elsewhere a watcher thread notices the new parent and exits.
-    """
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        if libc.prctl(pr_set_pdeathsig, signal.SIGKILL) != 0:
-            raise OSError(ctypes.get_errno(), "prctl failed")
-    except (OSError, AttributeError):
-
-        def watch() -> None:
-            while os.getppid() == parent:
-                time.sleep(0.5)
-            os._exit(1)
-
-        threading.Thread(target=watch, daemon=True).start()
-    if os.getppid() != parent:  # the parent died before the signal was armed
-        os._exit(1)
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool whose workers do not outlive this process."""
-    return ProcessPoolExecutor(
-        max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
-    )
 
 
 def storage_message(exc: OSError | sqlite3.Error, where: Path) -> str:
@@ -125,16 +76,6 @@ def storage_message(exc: OSError | sqlite3.Error, where: Path) -> str:
     else:
         name, reason = str(where), str(exc) or type(exc).__name__
     return f"{name}: {reason[:1].lower()}{reason[1:]}"
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    """What happened to one input file."""
-
-    path: str  # as the user gave it
-    status: str  # "added", "updated", "unchanged" or "failed"
-    records: int = 0
-    error: str | None = None
 
 
 @dataclass
@@ -162,115 +103,13 @@ class IngestReport:
         return ", ".join(parts)
 
 
-@dataclass(frozen=True)
-class _Input:
-    given: str  # the path as the user gave it (joined with the folder they named)
-    real: Path
-    raw_path: str  # where it is kept, relative to HOME/raw
-
-
 @dataclass
 class _Parsed:
-    item: _Input
+    item: InputFile
     data: bytes = b""
     sha256: str = ""
     records: list[Record] = field(default_factory=list)
     error: str | None = None
-
-
-def iter_input_files(paths: Iterable[str], raw_root: Path) -> Iterator[_Input | FileOutcome]:
-    """Expand files and folders (recursively, in name order) into input files.
-
-    Yields a failed :class:`FileOutcome` for a path that does not exist. Hidden
-    files are skipped inside folders; symbolic links to folders are not followed,
-    so a link loop cannot trap the walk.
-    """
-    raw_root_real = Path(os.path.realpath(raw_root))
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            for folder, dirs, files in os.walk(path, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.startswith("."):
-                        continue
-                    file_path = Path(folder) / name
-                    rel = file_path.relative_to(path).as_posix()
-                    yield _input_or_failure(
-                        str(file_path),
-                        file_path,
-                        raw_root_real,
-                        f"{_folder_name(path)}/{rel}",
-                    )
-        elif path.exists() or path.is_symlink():
-            # Keep the parent folder's name: files given one by one from different
-            # folders often share a name (the two language sides of a Taiwan law do).
-            parent = Path(os.path.realpath(path)).parent.name or "input"
-            yield _input_or_failure(given, path, raw_root_real, f"{parent}/{path.name}")
-        else:
-            yield FileOutcome(given, "failed", error=f"{given}: no such file or folder")
-
-
-def _input_or_failure(
-    given: str, path: Path, raw_root_real: Path, default: str
-) -> _Input | FileOutcome:
-    """An input file, or a failed outcome for a name alucorpus cannot keep."""
-    if not _is_utf8(given):
-        # A name in a legacy encoding (bytes that are not UTF-8) cannot be stored as
-        # text, so it is refused with the name shown with its bad bytes escaped.
-        shown = os.fsencode(given).decode("utf-8", "backslashreplace")
-        return FileOutcome(
-            shown,
-            "failed",
-            error=f"{shown}: file name is not valid UTF-8; rename the file and ingest it again",
-        )
-    return _Input(given, path, _raw_path(path, raw_root_real, default))
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _folder_name(path: Path) -> str:
-    name = Path(os.path.realpath(path)).name
-    return name or "input"
-
-
-def _raw_path(path: Path, raw_root_real: Path, default: str) -> str:
-    """Where a file is kept under HOME/raw: where it already is, if it is already there."""
-    # os.path.realpath, unlike Path.resolve, does not raise on a symbolic-link loop.
-    try:
-        return Path(os.path.realpath(path)).relative_to(raw_root_real).as_posix()
-    except (ValueError, OSError):
-        return default
-
-
-def _read_failure(given: str, exc: OSError | ParseError) -> str:
-    """One line naming the file for an input that could not be read."""
-    if isinstance(exc, ParseError):
-        message = str(exc)
-        return message if message.startswith(given) else f"{given}: {message}"
-    reason = exc.strerror or str(exc)
-    return f"{given}: cannot read ({reason[:1].lower()}{reason[1:]})"
-
-
-def _parse_one(given: str, data: bytes, columns: dict[str, str]) -> list[Record] | str:
-    """Parse in a worker process; an error comes back as its one-line message."""
-    try:
-        return parse_bytes(given, data, ParseOptions(columns=dict(columns)))
-    except ParseError as exc:
-        message = str(exc) or type(exc).__name__
-        # Every failure line names its file, whether or not the parser did.
-        return message if message.startswith(given) else f"{given}: {message}"
-    except RecursionError:
-        return f"{given}: too deeply nested to parse"
-    except Exception as exc:  # a parser bug must not stop the batch
-        log.debug("parser failed on %s", given, exc_info=True)
-        return f"{given}: internal parser error ({type(exc).__name__}: {exc})"
 
 
 def _keep_dictionary_snapshot() -> None:
@@ -318,26 +157,26 @@ def _index_records(
             workers=workers,
             cache_path=cache_path,
             progress=(lambda done, n: progress("index", done, n)) if progress else None,
-            checkpoint=lambda: _crash_point("mid-index"),
+            checkpoint=lambda: crash_point("mid-index"),
         )
         _keep_dictionary_snapshot()
         return
 
     def prepared() -> Iterator[dict[str, Any]]:
         if workers > 1:
-            with _pool(workers) as pool:
+            with process_pool(workers) as pool:
                 results = pool.map(prepare_document, records, chunksize=16)
                 for done, doc in enumerate(results, 1):
                     yield doc
                     if done == half:
-                        _crash_point("mid-index")
+                        crash_point("mid-index")
                     if progress and (done % 64 == 0 or done == total):
                         progress("index", done, total)
         else:
             for done, record in enumerate(records, 1):
                 yield prepare_document(record)
                 if done == half:
-                    _crash_point("mid-index")
+                    crash_point("mid-index")
                 if progress:
                     progress("index", done, total)
 
@@ -393,9 +232,9 @@ class Corpus:
             try:
                 data = read_input_bytes(item.real)
             except (OSError, ParseError) as exc:
-                parsed.append((item.given, _read_failure(item.given, exc)))
+                parsed.append((item.given, read_failure(item.given, exc)))
                 continue
-            parsed.append((item.given, _parse_one(item.given, data, columns or {})))
+            parsed.append((item.given, parse_one(item.given, data, columns or {})))
         merged = merge_bilingual([r for _, rs in parsed if not isinstance(rs, str) for r in rs])
         merged_ids = {r.id for r in merged}
         seen: set[str] = set()
@@ -475,18 +314,9 @@ class Corpus:
                     if name.startswith(_INCOMING_PREFIX):
                         with contextlib.suppress(OSError):
                             os.unlink(os.path.join(folder, name))
-        index_root = self.layout.index
-        if not index_root.is_dir():
+        if not self.layout.index.is_dir():
             return
-        current = self._current_index_dir()
-        for entry in index_root.iterdir():
-            if entry.name.startswith(_POINTER_TMP_PREFIX):
-                with contextlib.suppress(OSError):
-                    entry.unlink()
-            elif entry.is_dir() and entry.name.startswith("gen-") and entry != current:
-                # A generation that never became live (a rebuild killed before its
-                # switch) or one a killed switch did not get to remove.
-                shutil.rmtree(entry, ignore_errors=True)
+        current = IndexGenerations(self.layout.index).remove_leftovers()
         if current is not None:
             Index.clean_orphans(current)
 
@@ -511,7 +341,7 @@ class Corpus:
             index: also bring the search index up to date (the default).
         """
         report = IngestReport()
-        items: list[_Input] = []
+        items: list[InputFile] = []
         for item in iter_input_files(paths, self.layout.raw):
             if isinstance(item, FileOutcome):
                 report.outcomes.append(item)
@@ -526,7 +356,7 @@ class Corpus:
     def _ingest_items(
         self,
         store: Store,
-        items: list[_Input],
+        items: list[InputFile],
         columns: dict[str, str],
         report: IngestReport,
         progress: Progress | None,
@@ -560,7 +390,7 @@ class Corpus:
     def _ingest_chunk(
         self,
         store: Store,
-        items: list[_Input],
+        items: list[InputFile],
         columns: dict[str, str],
         report: IngestReport,
         progress: Progress,
@@ -577,7 +407,7 @@ class Corpus:
             try:
                 parsed.data = read_input_bytes(item.real)
             except (OSError, ParseError) as exc:
-                parsed.error = _read_failure(item.given, exc)
+                parsed.error = read_failure(item.given, exc)
             if parsed.error is None:
                 from .records import sha256_hex
 
@@ -615,8 +445,8 @@ class Corpus:
         ]
         workers = min(os.cpu_count() or 1, 2 if len(jobs) >= _PARALLEL_THRESHOLD else 1)
         if workers > 1:
-            with _pool(workers) as pool:
-                results = iter(pool.map(_parse_one, *zip(*jobs, strict=True), chunksize=4))
+            with process_pool(workers) as pool:
+                results = iter(pool.map(parse_one, *zip(*jobs, strict=True), chunksize=4))
                 for parsed in todo:
                     yield parsed.error if parsed.error is not None else next(results)
         else:
@@ -624,7 +454,7 @@ class Corpus:
                 if parsed.error is not None:
                     yield parsed.error
                 else:
-                    yield _parse_one(
+                    yield parse_one(
                         parsed.item.given, parsed.data, file_columns[parsed.item.raw_path]
                     )
 
@@ -675,9 +505,9 @@ class Corpus:
             if keep_raw:
                 self._keep_raw(p.item, p.data)
                 if number == 0:
-                    _crash_point("after-raw")
+                    crash_point("after-raw")
             if number == len(parsed) // 2 and number:
-                _crash_point("mid-store")
+                crash_point("mid-store")
             previous = store.file_hash(raw_path)
             store.replace_file(
                 raw_path,
@@ -699,7 +529,7 @@ class Corpus:
             if stored_id not in joint_ids:
                 store.delete_records([stored_id])
 
-    def _keep_raw(self, item: _Input, data: bytes) -> None:
+    def _keep_raw(self, item: InputFile, data: bytes) -> None:
         """Write the raw bytes under HOME/raw atomically (temp file, then rename)."""
         target = self.layout.raw / item.raw_path
         with contextlib.suppress(OSError):
@@ -722,41 +552,7 @@ class Corpus:
 
     def _current_index_dir(self) -> Path | None:
         """The live index generation named by HOME/index/CURRENT, if any."""
-        pointer = self.layout.index / "CURRENT"
-        try:
-            name = pointer.read_text(encoding="utf-8").strip()
-        except OSError:
-            return None
-        path = self.layout.index / name
-        return path if name and path.is_dir() else None
-
-    def _switch_index(self, generation: Path) -> None:
-        """Make ``generation`` the live index in one atomic rename, then drop older ones.
-
-        A search that read CURRENT a moment before keeps the files it has open (POSIX
-        unlink semantics); one that had not opened them yet reads CURRENT again
-        (:meth:`open_index`, :meth:`search`).
-        """
-        pointer = self.layout.index / "CURRENT"
-        tmp = self.layout.index / f"{_POINTER_TMP_PREFIX}{uuid.uuid4().hex}"
-        try:
-            with open(tmp, "w", encoding="utf-8") as handle:
-                handle.write(generation.name)
-                handle.flush()
-                os.fsync(handle.fileno())  # the pointer must never name a half-written file
-            os.replace(tmp, pointer)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
-        for other in self.layout.index.iterdir():
-            if other.is_dir() and other.name.startswith("gen-") and other != generation:
-                shutil.rmtree(other, ignore_errors=True)
-
-    def _new_generation(self) -> Path:
-        self.layout.index.mkdir(parents=True, exist_ok=True)
-        path = self.layout.index / f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
-        return path
+        return IndexGenerations(self.layout.index).current()
 
     def _update_index(
         self, store: Store, removed_ids: Iterable[str] = (), *, progress: Progress | None = None
@@ -774,7 +570,7 @@ class Corpus:
                 log.warning("index at %s was built by another version; rebuilding it", current)
         if index is None:
             return self._rebuild_index(store, progress=progress)
-        _crash_point("after-store")
+        crash_point("after-store")
         try:
             # Deletions and additions go into one whoosh commit; the queue of deletions
             # is cleared only after it, so a crash in between repeats them harmlessly.
@@ -792,8 +588,8 @@ class Corpus:
         """Build a whole new index beside the live one and switch to it atomically."""
         from .index import Index
 
-        _crash_point("after-store")
-        generation = self._new_generation()
+        crash_point("after-store")
+        generation = IndexGenerations(self.layout.index).new()
         try:
             index = Index.create(generation)
             records = store.lazy_records()  # ids only: workers read the records themselves
@@ -809,12 +605,12 @@ class Corpus:
                     index.prepare_segments()
             finally:
                 index.close()
-            _crash_point("before-switch")
-            self._switch_index(generation)
+            crash_point("before-switch")
+            IndexGenerations(self.layout.index).switch(generation)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)  # the live index is untouched
             raise
-        _crash_point("after-switch")
+        crash_point("after-switch")
         # The new generation was built from the store as it is: nothing to delete.
         store.mark_indexed(records.ids)
         store.clear_deletes()
@@ -831,10 +627,10 @@ class Corpus:
         """
         report = IngestReport()
         raw = self.layout.raw
-        items: list[_Input] = []
+        items: list[InputFile] = []
         if raw.is_dir():
             for item in iter_input_files([str(raw)], raw):
-                if isinstance(item, _Input):
+                if isinstance(item, InputFile):
                     items.append(item)
         with self._writing() as store:
             present = {i.raw_path for i in items}

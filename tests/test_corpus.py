@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from alucorpus import Corpus, RecordNotFoundError
-from alucorpus.corpus import iter_input_files
+from alucorpus.ingest.files import iter_input_files
 
 
 def _copy_seeds(seeds: Path, folder: Path) -> Path:

@@ -1,7 +1,7 @@
 """Crash safety, concurrent use, disk full and read-only HOME, with real processes.
 
 Crashes are real SIGKILLs of ``python -m alucorpus``: at named points in the code
-(``$ALUCORPUS_TEST_CRASH_AT``, see ``alucorpus.corpus._crash_point``) and at random
+(``$ALUCORPUS_TEST_CRASH_AT``, see ``alucorpus.workers.crash_point``) and at random
 moments. After each: ``alucorpus search`` works and the index holds the documents of
 before the batch, plus at most the batch; the next run finishes the job with no manual
 step and leaves no temporary file, stray index generation or orphan segment behind.
@@ -28,9 +28,9 @@ from pathlib import Path
 import pytest
 
 from alucorpus import Corpus
-from alucorpus.corpus import CRASH_ENV
 from alucorpus.errors import StorageError, StoreBusyError
 from alucorpus.index import Index
+from alucorpus.workers import CRASH_ENV
 
 REPO = Path(__file__).resolve().parent.parent
 QUERY = "管理"  # common to every document of the base
