@@ -25,6 +25,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check alucorpus tests scripts
 	$(BIN)/ruff format --check alucorpus tests scripts
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format alucorpus tests scripts

@@ -698,7 +698,7 @@ def doc_number_query_tokens(text: str) -> list[str]:
 # -- whoosh tokenizers (pickled into the index schema: keep them small and stable) ---------------
 
 
-class _SpanTokenizer(Tokenizer):  # type: ignore[misc]
+class _SpanTokenizer(Tokenizer):
     """Base of our whoosh tokenizers: turns TokenSpans into whoosh Tokens."""
 
     def _spans(self, value: str) -> list[TokenSpan]:

@@ -357,12 +357,15 @@ def extract_links(record: Record) -> list[Link]:
                     _clip(text, mention.start, mention.end),
                 )
             )
-    about = {
-        "source_number": record.doc_number,
-        "source_title": record.title,
-        "source_date": record.issued or record.published,
-    }
-    return [replace(link, **about) for link in _merge(links)]
+    return [
+        replace(
+            link,
+            source_number=record.doc_number,
+            source_title=record.title,
+            source_date=record.issued or record.published,
+        )
+        for link in _merge(links)
+    ]
 
 
 def _merge(links: list[Link]) -> list[Link]:

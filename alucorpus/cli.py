@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -693,7 +693,7 @@ def trend(
         click.echo(f"wrote chart to {plot}", err=True)
 
 
-def _link_lines(rows: list[tuple[str, ...]]) -> str:
+def _link_lines(rows: Sequence[tuple[str, ...]]) -> str:
     """Columns aligned by display width (CJK characters take two columns), last one free."""
     from .display import display_width, pad
 

@@ -28,6 +28,7 @@ import html as html_lib
 import re
 import warnings
 from collections.abc import Iterable
+from typing import Any
 
 from bs4 import (
     BeautifulSoup,
@@ -369,7 +370,7 @@ def main_element(soup: BeautifulSoup | Tag) -> Tag:
     if best is not None:
         return best
     body = soup.find("body")
-    return body if isinstance(body, Tag) else soup  # type: ignore[return-value]
+    return body if isinstance(body, Tag) else soup
 
 
 def _is_boilerplate(line: str) -> bool:
@@ -625,7 +626,12 @@ def _page_date(soup: BeautifulSoup) -> str | None:
 
 
 def _page_url(soup: BeautifulSoup) -> str | None:
-    for attrs in ({"rel": "canonical"}, {"property": "og:url"}, {"name": "url"}):
+    candidates: tuple[dict[str, Any], ...] = (
+        {"rel": "canonical"},
+        {"property": "og:url"},
+        {"name": "url"},
+    )
+    for attrs in candidates:
         tag = soup.find("link" if "rel" in attrs else "meta", attrs=attrs)
         if isinstance(tag, Tag):
             value = str(tag.get("href") or tag.get("content") or "").strip()
