@@ -2,32 +2,42 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 HOME_DIR ?= data
 
 .PHONY: demo test lint format clean
 
-$(STAMP): setup.cfg pyproject.toml
+# One venv; each target installs what it needs once (a stamp per extra).
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
-	touch $(STAMP)
+
+$(VENV)/.installed-base: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-dev: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
 
 # The main job on the bundled sample: ingest data/raw, then one English and one Chinese search.
-demo: $(STAMP)
+demo: $(VENV)/.installed-base
 	$(BIN)/alucorpus --home $(HOME_DIR) ingest data/raw
 	$(BIN)/alucorpus --home $(HOME_DIR) search "aluminium industry"
 	$(BIN)/alucorpus --home $(HOME_DIR) search "铝产业 高质量发展"
 
-test: $(STAMP)
+test: $(VENV)/.installed-test
 	$(BIN)/pytest -q
 
-lint: $(STAMP)
+lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check alucorpus tests scripts
 	$(BIN)/ruff format --check alucorpus tests scripts
 	$(BIN)/mypy
 
-format: $(STAMP)
+format: $(VENV)/.installed-dev
 	$(BIN)/ruff format alucorpus tests scripts
 	$(BIN)/ruff check --fix alucorpus tests scripts
 
