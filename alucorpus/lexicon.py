@@ -68,7 +68,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from alucorpus.errors import ParseError
 
@@ -624,26 +624,17 @@ def _load_cedict(cache_dir: Path) -> _Cedict:
 # --------------------------------------------------------------------------- Chinese
 
 
-@lru_cache(maxsize=1)
-def _t2s() -> Any:
-    """OpenCC Traditional → Simplified converter, or None without opencc."""
-    try:
-        import opencc  # heavy optional dependency: only for Traditional input
-
-        return opencc.OpenCC("t2s")
-    except Exception:  # opencc missing or broken: Traditional text is looked up as is
-        return None
-
-
 def _to_simplified(text: str) -> str:
-    """Traditional → Simplified, character for character (offsets must not move)."""
-    conv = _t2s()
-    if conv is None or not _CJK_RE.search(text):
-        return text
-    out = str(conv.convert(text))
+    """Traditional → Simplified, character for character (offsets must not move).
+
+    Through :func:`alucorpus.analysis.to_simplified`, the one owner of OpenCC.
+    """
+    from .analysis import to_simplified
+
+    out = to_simplified(text)
     if len(out) == len(text):
         return out
-    return "".join(str(conv.convert(ch)) or ch for ch in text)  # keep 1:1 offsets
+    return "".join(to_simplified(ch) or ch for ch in text)  # keep 1:1 offsets
 
 
 # --------------------------------------------------------------------------- Lexicon
