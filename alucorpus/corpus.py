@@ -34,10 +34,10 @@ from .errors import (
     StoreBusyError,
 )
 from .generations import IndexGenerations
-from .ingest import merge_bilingual, read_input_bytes
+from .ingest import join_bilingual, read_input_bytes
 from .ingest.files import FileOutcome, InputFile, iter_input_files, parse_one, read_failure
 from .records import Record
-from .store import Store, pair_key
+from .store import Store
 from .workers import crash_point, process_pool
 
 if TYPE_CHECKING:
@@ -235,21 +235,18 @@ class Corpus:
                 parsed.append((item.given, read_failure(item.given, exc)))
                 continue
             parsed.append((item.given, parse_one(item.given, data, columns or {})))
-        merged = merge_bilingual([r for _, rs in parsed if not isinstance(rs, str) for r in rs])
-        merged_ids = {r.id for r in merged}
+        # Paired as ingest pairs them (join_bilingual), so parse shows what ingest stores.
+        joined = join_bilingual({p: rs for p, rs in parsed if not isinstance(rs, str)})
         seen: set[str] = set()
         for path, result in parsed:
             if isinstance(result, str):
                 yield path, result
                 continue
             out = []
-            for record in result:
-                key = pair_key(record)
-                partner = next((m for m in merged if key and pair_key(m) == key), None)
-                final = partner if partner is not None and record.id not in merged_ids else record
-                if final.id not in seen:
-                    seen.add(final.id)
-                    out.append(final)
+            for record in joined.records[path]:
+                if record.id not in seen:  # a joint record goes with the first of its files
+                    seen.add(record.id)
+                    out.append(record)
             yield path, out
 
     # -- writing ----------------------------------------------------------------------------------
@@ -467,38 +464,10 @@ class Corpus:
         keep_raw: bool,
     ) -> None:
         """Keep raw bytes, join bilingual pairs, and commit each file's records."""
-        records_of = {p.item.raw_path: list(p.records) for p in parsed}
-        extra_paths: dict[str, dict[str, list[str]]] = {p.item.raw_path: {} for p in parsed}
-        stored_partners: dict[str, tuple[Record, list[str]]] = {}
-
         # Two language sides of one document become one record, whether the other
         # side is in this batch or was ingested before.
-        sides: dict[str, list[tuple[str, Record]]] = {}
-        for raw_path, records in records_of.items():
-            for record in records:
-                key = pair_key(record)
-                if key:
-                    sides.setdefault(key, []).append((raw_path, record))
-        for key, members in sides.items():
-            batch_paths = {p for p, _ in members}
-            for stored, paths in store.by_pair_key(key):
-                if not set(paths) & batch_paths:
-                    members.append((paths[0], stored))
-                    stored_partners[stored.id] = (stored, paths)
-            if len(members) < 2:
-                continue
-            merged = merge_bilingual([r for _, r in members])
-            if len(merged) != 1:
-                continue
-            joint = merged[0]
-            all_paths = sorted(
-                {p for p, r in members for p in stored_partners.get(r.id, (r, [p]))[1]}
-            )
-            for raw_path in batch_paths:
-                records_of[raw_path] = [
-                    joint if pair_key(r) == key else r for r in records_of[raw_path]
-                ]
-                extra_paths[raw_path][joint.id] = [p for p in all_paths if p != raw_path]
+        joined = join_bilingual({p.item.raw_path: p.records for p in parsed}, store.by_pair_key)
+        records_of, extra_paths = joined.records, joined.other_files
 
         for number, p in enumerate(parsed):
             raw_path = p.item.raw_path
@@ -524,10 +493,8 @@ class Corpus:
             )
             report.outcomes.append(FileOutcome(p.item.given, status, len(records_of[raw_path])))
         # A stored side that is now part of a joint record is replaced by it.
-        for stored_id in stored_partners:
-            joint_ids = {r.id for rs in records_of.values() for r in rs}
-            if stored_id not in joint_ids:
-                store.delete_records([stored_id])
+        if joined.replaced:
+            store.delete_records(joined.replaced)
 
     def _keep_raw(self, item: InputFile, data: bytes) -> None:
         """Write the raw bytes under HOME/raw atomically (temp file, then rename)."""

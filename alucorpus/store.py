@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StorageError, StoreBusyError
+from .ingest import pair_key
 from .records import SCHEMA_VERSION, Record
 
 _SCHEMA = """
@@ -52,13 +53,6 @@ CREATE INDEX IF NOT EXISTS record_files_path ON record_files(raw_path);
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS index_deletes (id TEXT PRIMARY KEY);
 """
-
-
-def pair_key(record: Record) -> str | None:
-    """Key shared by the two language sides of one document, if it has one."""
-    meta = dict(record.meta)
-    pcode = meta.get("pcode")
-    return f"pcode:{pcode}" if pcode else None
 
 
 class Store:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -93,3 +94,58 @@ def test_input_walk_skips_hidden_and_symlink_loops(tmp_path: Path) -> None:
     (folder / "sub" / "loop").symlink_to(folder, target_is_directory=True)
     items = list(iter_input_files([str(folder)], tmp_path / "home" / "raw"))
     assert [Path(i.given).name for i in items] == ["a.txt"]  # type: ignore[union-attr]
+
+
+# -- two language sides of one law --------------------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _law_sides(folder: Path) -> tuple[Path, Path]:
+    """The Chinese fixture law and an English side with the same PCODE, in two folders."""
+    zh = folder / "FalVMingLing" / "O9999999.json"
+    en = folder / "Eng_FalVMingLing" / "O9999999.json"
+    zh.parent.mkdir(parents=True)
+    en.parent.mkdir(parents=True)
+    shutil.copy(FIXTURES / "tw_small_zh.json", zh)
+    english = {
+        "英文法規名稱": "Test Emission Standards",
+        "中文法規名稱": "測試排放標準",
+        "法規網址": "https://law.moj.gov.tw/ENG/LawClass/LawAll.aspx?pcode=O9999999",
+        "最新英文異動日期": "20240301",
+        "法規內容": [{"條號": "Article 1", "條文內容": "These Standards are tests."}],
+    }
+    en.write_text(json.dumps(english, ensure_ascii=False), encoding="utf-8")
+    return zh, en
+
+
+def test_sides_in_two_batches_become_one_record_as_parse_shows(tmp_path: Path) -> None:
+    zh, en = _law_sides(tmp_path / "in")
+    parsed = [
+        r for _, rs in Corpus.parse([str(zh), str(en)]) if not isinstance(rs, str) for r in rs
+    ]
+    assert len(parsed) == 1
+    assert parsed[0].paragraphs_en == ("Article 1 These Standards are tests.",)
+
+    corpus = Corpus(tmp_path / "home")
+    corpus.ingest([str(zh)])
+    report = corpus.ingest([str(en)])
+    assert report.summary() == "1 added, 0 updated, 0 unchanged, 0 failed"
+    stored = list(corpus.records())
+    assert [r.id for r in stored] == [parsed[0].id]  # the Chinese side alone was replaced
+    assert corpus.search("Test Emission Standards").total == 1
+
+
+def test_two_chinese_versions_of_one_law_both_stay(tmp_path: Path) -> None:
+    """Same PCODE, no English side: nothing to join, and neither file loses its record."""
+    zh, _ = _law_sides(tmp_path / "in")
+    other = tmp_path / "in" / "older" / "O9999999.json"
+    other.parent.mkdir()
+    data = json.loads(zh.read_text(encoding="utf-8"))
+    data["法規內容"] = data["法規內容"][:2]
+    other.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    corpus = Corpus(tmp_path / "home")
+    corpus.ingest([str(zh)])
+    corpus.ingest([str(other)])
+    assert len(list(corpus.records())) == 2

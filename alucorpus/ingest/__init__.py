@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 import os
 import stat
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -168,6 +169,16 @@ def parse_path(path: str, options: ParseOptions | None = None) -> list[Record]:
     return parse_bytes(path, read_input_bytes(path), options)
 
 
+def pair_key(record: Record) -> str | None:
+    """The key the two language sides of one document share, if it has another side.
+
+    Only Taiwan laws come in two files today: the key is their PCODE.
+    """
+    from .tw_moj import pair_key as tw_pair_key
+
+    return tw_pair_key(record)
+
+
 def merge_bilingual(records: list[Record]) -> list[Record]:
     """Join records that are two language sides of one document (Taiwan laws with one PCODE)."""
     from .tw_moj import merge_pairs
@@ -175,15 +186,76 @@ def merge_bilingual(records: list[Record]) -> list[Record]:
     return merge_pairs(records)
 
 
+@dataclass
+class Joined:
+    """The records of a batch of files, two language sides of one document joined."""
+
+    #: Each file's records, a side that was joined replaced by the joint record.
+    records: dict[str, list[Record]]
+    #: For each file, the other files each of its joint records also came from.
+    other_files: dict[str, dict[str, list[str]]]
+    #: Ids of earlier records (see :func:`join_bilingual`) now part of a joint record.
+    replaced: list[str]
+
+
+def join_bilingual(
+    files: Mapping[str, Sequence[Record]],
+    earlier: Callable[[str], Iterable[tuple[Record, Sequence[str]]]] | None = None,
+) -> Joined:
+    """Join the two language sides of each document among the records of a batch of files.
+
+    The one place sides are matched (by :func:`pair_key`) and joined (by
+    :func:`merge_bilingual`): ``alucorpus parse`` and ``ingest`` pair the same way. A
+    side's partner may be in another file of the batch, or an earlier record that
+    ``earlier(key)`` returns with the files it came from (the store's, for ingest).
+    Sides are joined only when they make exactly one record; otherwise they stay apart.
+
+    Args:
+        files: each file's records, by the file's name (its path under HOME/raw).
+        earlier: records already kept that share a pair key, with their files.
+    """
+    records_of = {name: list(records) for name, records in files.items()}
+    other_files: dict[str, dict[str, list[str]]] = {name: {} for name in files}
+    sides: dict[str, list[tuple[str, Record]]] = {}
+    for name, records in records_of.items():
+        for record in records:
+            key = pair_key(record)
+            if key:
+                sides.setdefault(key, []).append((name, record))
+    found: dict[str, list[str]] = {}  # earlier record id -> its files
+    replaced: list[str] = []
+    for key, members in sides.items():
+        batch_files = {name for name, _ in members}
+        for record, names in earlier(key) if earlier is not None else ():
+            if not set(names) & batch_files:  # a file of the batch replaces its records
+                members.append((names[0], record))
+                found[record.id] = list(names)
+        if len(members) < 2:
+            continue
+        merged = merge_bilingual([record for _, record in members])
+        if len(merged) != 1:
+            continue
+        joint = merged[0]
+        all_files = sorted({n for name, r in members for n in found.get(r.id, [name])})
+        for name in batch_files:
+            records_of[name] = [joint if pair_key(r) == key else r for r in records_of[name]]
+            other_files[name][joint.id] = [n for n in all_files if n != name]
+        replaced.extend(r.id for _, r in members if r.id in found and r.id != joint.id)
+    return Joined(records_of, other_files, replaced)
+
+
 __all__ = [
     "FORMAT_MODULES",
     "MAX_FILE_BYTES",
     "MAX_FILE_ENV",
+    "Joined",
     "ParseOptions",
     "SourceText",
     "detect_format",
+    "join_bilingual",
     "max_file_bytes",
     "merge_bilingual",
+    "pair_key",
     "parse_bytes",
     "parse_path",
     "read_input_bytes",

@@ -38,6 +38,7 @@ __all__ = [
     "history_entries",
     "law_paragraphs",
     "merge_pairs",
+    "pair_key",
     "parse",
     "pcode_of",
     "sniff",
@@ -278,6 +279,19 @@ def tw_doc_type(title: str) -> str | None:
     return next((kind for ending, kind in _TITLE_TYPES if bare.endswith(ending)), None)
 
 
+def pair_key(record: Record) -> str | None:
+    """The key the Chinese and English records of one law share (its PCODE), if any.
+
+    >>> pair_key(Record(id="x", source="J0020001.json", format=FORMAT, lang="en", sha256="",
+    ...                 title="Mining Act", meta=(("pcode", "J0020001"),)))
+    'pcode:J0020001'
+    """
+    if record.format != FORMAT:
+        return None
+    pcode = dict(record.meta).get("pcode")
+    return f"pcode:{pcode}" if pcode else None
+
+
 def merge_pairs(records: list[Record]) -> list[Record]:
     """Join the Chinese and English records of one PCODE into one bilingual record.
 
@@ -291,13 +305,11 @@ def merge_pairs(records: list[Record]) -> list[Record]:
     chinese: dict[str, int] = {}
     english: dict[str, int] = {}
     for index, record in enumerate(records):
-        if record.format != FORMAT:
-            continue
-        pcode = dict(record.meta).get("pcode")
-        if not pcode:
+        key = pair_key(record)
+        if key is None:
             continue
         side = chinese if record.lang == "zh" else english
-        side.setdefault(pcode, index)
+        side.setdefault(key, index)
     pairs = {chinese[code]: english[code] for code in chinese if code in english}
     consumed = set(pairs.values())
     merged: list[Record] = []
