@@ -112,20 +112,6 @@ class _Parsed:
     error: str | None = None
 
 
-def _keep_dictionary_snapshot() -> None:
-    """Write the dictionary snapshot searches start from, if missing (never fails indexing).
-
-    See analysis.ensure_dictionary_snapshot: a Chinese query's cold start then looks up
-    the word frequencies it needs instead of loading jieba's dictionary whole.
-    """
-    from .analysis import ensure_dictionary_snapshot
-
-    try:
-        ensure_dictionary_snapshot()
-    except Exception:  # a cache: searching works without it
-        log.debug("could not write the dictionary snapshot", exc_info=True)
-
-
 def _index_records(
     index: Index,
     records: Sequence[Record],
@@ -159,7 +145,6 @@ def _index_records(
             progress=(lambda done, n: progress("index", done, n)) if progress else None,
             checkpoint=lambda: crash_point("mid-index"),
         )
-        _keep_dictionary_snapshot()
         return
 
     def prepared() -> Iterator[dict[str, Any]]:
@@ -183,7 +168,6 @@ def _index_records(
     # Half the documents are in the open writer, none committed: the mid-index test.
     half = max(1, total // 2)
     index.add_prepared(prepared(), replace=not fresh, delete_ids=delete_ids)
-    _keep_dictionary_snapshot()
 
 
 def _default_wait() -> float:

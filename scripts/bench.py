@@ -16,13 +16,20 @@ as plain-text notices (so ``ingest`` parses them like any other file) under
 Each system runs in its own subprocess, so peak RSS (VmHWM of the process, and the
 largest of its worker processes) is measured per system:
 
-- ``alucorpus``: ingest (parse + store), index build with a cold segmentation cache,
-  index build again with a warm cache (a schema-only change), ``reindex --full``;
+- ``alucorpus``: ingest (parse + store), index build with a cold segmentation cache
+  (twice: segmented by jieba, as before rjieba, then by alucorpus's own choice, rjieba
+  where it is installed), index build again with a warm cache (a schema-only change),
+  ``reindex --full``;
 - ``whoosh``: whoosh + ``jieba.analyse.ChineseAnalyzer``, one process (the naive way);
 - ``fts5``: SQLite FTS5 over jieba-segmented text, one process;
-- ``jieba``: jieba segmentation alone, one process (the floor of any jieba pipeline);
+- ``jieba``: jieba segmentation alone, one process (the floor of any jieba pipeline),
+  and rjieba alone when it is installed;
 - ``queries``: search latency p50/p95/p99 on the alucorpus index;
-- ``cli``: cold start of ``alucorpus search`` (English and Chinese query).
+- ``cli``: cold start of ``alucorpus search`` (English and Chinese query; the Chinese
+  one also with jieba as the segmenter, as before rjieba).
+
+``ALUCORPUS_SEGMENTER=jieba`` is how a run makes jieba the segmenter (see
+``alucorpus.analysis.segmenter``); both give the same words, so one index serves both.
 
 Prints a table and, with ``--json``, writes every number.
 """
@@ -30,6 +37,7 @@ Prints a table and, with ``--json``, writes every number.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import pickle
@@ -220,12 +228,22 @@ def _dir_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+#: The environment variable that makes jieba the segmenter instead of rjieba.
+SEGMENTER_ENV = "ALUCORPUS_SEGMENTER"
+
+
 def run_child(task: str, base: Path, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Run ``task`` in a fresh interpreter; returns its JSON result."""
+    """Run ``task`` in a fresh interpreter; returns its JSON result.
+
+    ``extra["segmenter"] == "jieba"`` runs it with jieba as alucorpus's segmenter.
+    """
     args = [PYTHON, __file__, "--child", task, "--base", str(base)]
     if extra:
         args += ["--extra", json.dumps(extra)]
     env = dict(os.environ, PYTHONPATH=str(REPO))
+    env.pop(SEGMENTER_ENV, None)
+    if extra and extra.get("segmenter") == "jieba":
+        env[SEGMENTER_ENV] = "jieba"
     proc = subprocess.run(args, capture_output=True, text=True, env=env, cwd=REPO, check=False)
     if proc.returncode != 0:
         return {"error": proc.stderr.strip().splitlines()[-1:] or ["failed"]}
@@ -261,11 +279,19 @@ def child_alucorpus(
         report = corpus.reindex(full=True)
         out["records"] = report.indexed
     out["seconds"] = time.perf_counter() - start
+    out["segmenter"] = _segmenter_name()
     current = corpus._current_index_dir()
     out["index_mb"] = _dir_bytes(current) / 1e6 if current else 0.0
     cache = corpus.layout.cache
     out["cache_mb"] = _dir_bytes(cache) / 1e6 if cache.exists() else 0.0
     return out
+
+
+def _segmenter_name() -> str:
+    """Which library alucorpus segments with in this environment (builds it: after timing)."""
+    from alucorpus.analysis import segmenter
+
+    return segmenter().name
 
 
 def child_whoosh(base: Path, docs: list[dict[str, Any]], extra: dict[str, Any]) -> dict[str, Any]:
@@ -348,6 +374,18 @@ def child_jieba(base: Path, docs: list[dict[str, Any]], extra: dict[str, Any]) -
     return {"docs": len(docs), "mb": _mb(docs), "seconds": seconds, "words": words, "hmm": hmm}
 
 
+def child_rjieba(base: Path, docs: list[dict[str, Any]], extra: dict[str, Any]) -> dict[str, Any]:
+    """rjieba alone over the same text, one process, HMM off, with the dictionary load."""
+    start = time.perf_counter()
+    import rjieba  # builds its dictionary on import
+
+    words = 0
+    for doc in docs:
+        words += len(rjieba.cut(plain_text(doc), False))
+    seconds = time.perf_counter() - start
+    return {"docs": len(docs), "mb": _mb(docs), "seconds": seconds, "words": words, "hmm": False}
+
+
 def _percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
 
@@ -422,7 +460,16 @@ def child_cli(base: Path, docs: list[dict[str, Any]], extra: dict[str, Any]) -> 
     # run (about 65 ms): compile them once, as an installed alucorpus has them.
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(REPO / "alucorpus")], check=False)
     out: dict[str, Any] = {}
-    for name, query in (("en", "aluminium smelter"), ("zh", "电解铝 产能")):
+    runs = (
+        ("en", "aluminium smelter", None),
+        ("zh", "电解铝 产能", None),
+        ("zh_jieba", "电解铝 产能", "jieba"),  # before rjieba: jieba loads its dictionary
+    )
+    for name, query, segmenter in runs:
+        env = dict(os.environ)
+        env.pop(SEGMENTER_ENV, None)
+        if segmenter:
+            env[SEGMENTER_ENV] = segmenter
         times = []
         for _ in range(reps):
             start = time.perf_counter()
@@ -430,9 +477,11 @@ def child_cli(base: Path, docs: list[dict[str, Any]], extra: dict[str, Any]) -> 
                 [str(exe), "--home", str(base / "home"), "search", query, "--format", "json"],
                 capture_output=True,
                 check=False,
+                env=env,
             )
             times.append(time.perf_counter() - start)
         out[name] = {"median_s": statistics.median(times), "min_s": min(times), "runs": times}
+    out["segmenter"] = _segmenter_name()
     return out
 
 
@@ -441,6 +490,7 @@ CHILDREN = {
     "whoosh": child_whoosh,
     "fts5": child_fts5,
     "jieba": child_jieba,
+    "rjieba": child_rjieba,
     "queries": child_queries,
     "cli": child_cli,
 }
@@ -474,6 +524,9 @@ def bench_size(work: Path, n: int, only: set[str], log: Any) -> dict[str, Any]:
 
     if "alucorpus" in only:
         step("alucorpus_ingest", "alucorpus", {"phase": "ingest"})
+        step(
+            "alucorpus_index_cold_jieba", "alucorpus", {"phase": "index_cold", "segmenter": "jieba"}
+        )
         step("alucorpus_index_cold", "alucorpus", {"phase": "index_cold"})
         step("alucorpus_index_warm", "alucorpus", {"phase": "index_warm"})
         if "reindex_full" in only:
@@ -481,6 +534,8 @@ def bench_size(work: Path, n: int, only: set[str], log: Any) -> dict[str, Any]:
     if "jieba" in only:
         step("jieba", "jieba", {"hmm": False})
         step("jieba_hmm", "jieba", {"hmm": True})
+        if importlib.util.find_spec("rjieba") is not None:
+            step("rjieba", "rjieba")
     if "whoosh" in only:
         step("whoosh_naive", "whoosh")
     if "fts5" in only:
@@ -516,13 +571,15 @@ def render_table(results: dict[str, Any]) -> str:
     ]
     rows = [
         ("alucorpus_ingest", "alucorpus ingest (parse + store)"),
-        ("alucorpus_index_cold", "alucorpus index build (2 procs, cold seg. cache)"),
+        ("alucorpus_index_cold_jieba", "alucorpus index build (2 procs, cold seg. cache), jieba"),
+        ("alucorpus_index_cold", "alucorpus index build (2 procs, cold seg. cache), {segmenter}"),
         ("alucorpus_index_warm", "alucorpus index build (warm seg. cache)"),
         ("alucorpus_reindex_full", "alucorpus reindex --full (parse + index)"),
         ("whoosh_naive", "whoosh + jieba ChineseAnalyzer (1 proc)"),
         ("fts5", "SQLite FTS5 + jieba (1 proc)"),
         ("jieba", "jieba alone, HMM off (1 proc; floor)"),
         ("jieba_hmm", "jieba alone, HMM on (1 proc)"),
+        ("rjieba", "rjieba alone, HMM off (1 proc)"),
     ]
     for size in results["sizes"]:
         for key, label in rows:
@@ -530,6 +587,7 @@ def render_table(results: dict[str, Any]) -> str:
             if not result:
                 continue
             index_mb = f"{result['index_mb']:.0f}" if "index_mb" in result else "—"
+            label = label.format(segmenter=result.get("segmenter", "?"))
             lines.append(
                 f"| {size['docs']} | {label} | {_rate(result)} | {_rss(result)} | {index_mb} |"
             )
@@ -550,10 +608,16 @@ def render_table(results: dict[str, Any]) -> str:
         "|---:|---|---:|---:|",
     ]
     for size in results["sizes"]:
+        segmenter = size.get("cli", {}).get("segmenter", "?")
+        labels = {
+            "en": "en query",
+            "zh": f"zh query, {segmenter}",
+            "zh_jieba": "zh query, jieba",
+        }
         for name, cli in size.get("cli", {}).items():
             if isinstance(cli, dict) and "median_s" in cli:
                 lines.append(
-                    f"| {size['docs']} | {name} query"
+                    f"| {size['docs']} | {labels.get(name, name)}"
                     f" | {cli['median_s']:.2f} | {cli['min_s']:.2f} |"
                 )
     return "\n".join(lines)
