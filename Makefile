@@ -13,8 +13,11 @@ $(BIN)/python:
 
 # The demo installs alucorpus as a user would (not editable: setuptools warns about
 # editable installs); tests and lint use an editable install of the working tree.
+# That copy replaces an editable install, so the test and lint stamps go with it:
+# otherwise the next `make test` would test the copy, not the working tree.
 $(VENV)/.installed-base: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet .
+	rm -f $(VENV)/.installed-test $(VENV)/.installed-dev
 	touch $@
 
 $(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
