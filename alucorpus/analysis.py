@@ -17,6 +17,13 @@ at the words the user sees, Traditional script included.
 This is the only module that imports rjieba, jieba and OpenCC, and it does so lazily:
 the segmenter's dictionary is only built when a CJK run is actually seen.
 
+It is also the one home of the text rules that ingest, the lexicon, the index and
+queries share, so that they cannot disagree: what a Chinese character is
+(:data:`CJK_IDEOGRAPHS`, :func:`has_cjk`, :func:`cjk_runs`), British → American
+spelling (:func:`american_word`), Traditional → Simplified (:func:`to_simplified`,
+:func:`to_simplified_aligned`) and the canonical form of a document number
+(:class:`DocNumber`).
+
 >>> [t.text for t in word_tokens("Aluminium smelters")]
 ['aluminum', 'smelter']
 """
@@ -48,12 +55,14 @@ ANALYZER_VERSION = 2
 
 _USERDICT = "userdict.txt"
 
-# CJK ideographs: URO, extension A, compatibility ideographs, extensions B and later.
-_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_CJK_RE = re.compile(f"[{_CJK_CLASS}]")
+#: What counts as a Chinese character, everywhere (ingest, lexicon, index, query): the
+#: body of a regex character class (``f"[{CJK_IDEOGRAPHS}]"``). CJK ideographs: the
+#: unified block, extension A, compatibility ideographs, extensions B to G.
+CJK_IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK_RE = re.compile(f"[{CJK_IDEOGRAPHS}]")
 # A run is either CJK ideographs or letters/digits of any other script; everything
 # else (punctuation, spaces, brackets) separates tokens.
-_RUN_RE = re.compile(f"(?P<cjk>[{_CJK_CLASS}]+)|(?P<latin>(?:(?![{_CJK_CLASS}])[^\\W_])+)")
+_RUN_RE = re.compile(f"(?P<cjk>[{CJK_IDEOGRAPHS}]+)|(?P<latin>(?:(?![{CJK_IDEOGRAPHS}])[^\\W_])+)")
 
 # Small English stop list: whoosh's own, which every English query word is checked
 # against; stopped words take no position, in documents and in phrase queries alike.
@@ -62,36 +71,139 @@ _STOP_WORDS = frozenset(
     "this to us we when will with yet you your".split()
 )
 
-# British → American spellings that matter in this domain, folded before stemming
-# so that either spelling finds both.
+# -- British → American spelling: the one table and rules (lexicon and index use them) -----------
+
+# Whole-word British → American spellings; :func:`american_word`'s rules handle
+# -isation/-ise/-our/sulph and the doubled l.
 _SPELLING = {
     "aluminium": "aluminum",
-    "aluminiums": "aluminum",
-    "sulphur": "sulfur",
-    "sulphate": "sulfate",
-    "sulphide": "sulfide",
-    "organisation": "organization",
-    "organisations": "organization",
-    "programme": "program",
-    "programmes": "program",
-    "centre": "center",
-    "centres": "center",
-    "licence": "license",
-    "licences": "license",
-    "labour": "labor",
-    "modernisation": "modernization",
-    "utilisation": "utilization",
-    "optimisation": "optimization",
-    "standardisation": "standardization",
-    "industrialisation": "industrialization",
-    "decarbonisation": "decarbonization",
-    "fibre": "fiber",
     "tonne": "ton",
-    "tonnes": "ton",
+    "tonnes": "tons",
+    "programme": "program",
+    "programmes": "programs",
+    "licence": "license",
+    "licences": "licenses",
+    "licenced": "licensed",
     "defence": "defense",
-    "colour": "color",
-    "recognised": "recognized",
+    "offence": "offense",
+    "offences": "offenses",
+    "pretence": "pretense",
+    "centre": "center",
+    "centres": "centers",
+    "metre": "meter",
+    "metres": "meters",
+    "litre": "liter",
+    "litres": "liters",
+    "fibre": "fiber",
+    "fibres": "fibers",
+    "theatre": "theater",
+    "calibre": "caliber",
+    "grey": "gray",
+    "mould": "mold",
+    "ageing": "aging",
+    "judgement": "judgment",
+    "acknowledgement": "acknowledgment",
+    "catalogue": "catalog",
+    "catalogues": "catalogs",
+    "dialogue": "dialog",
+    "analogue": "analog",
+    "enrol": "enroll",
+    "enrolment": "enrollment",
+    "fulfil": "fulfill",
+    "fulfilment": "fulfillment",
+    "instalment": "installment",
+    "practise": "practice",
+    "cheque": "check",
+    "tyre": "tire",
+    "tyres": "tires",
+    "storey": "story",
+    "draught": "draft",
+    "manoeuvre": "maneuver",
+    "jewellery": "jewelry",
+    "sceptical": "skeptical",
+    "skilful": "skillful",
+    "speciality": "specialty",
+    "whilst": "while",
+    "amongst": "among",
+    "plough": "plow",
+    "aeroplane": "airplane",
 }
+_DOUBLE_L = re.compile(
+    r"^(travel|model|label|fuel|cancel|signal|level|channel|counsel|total|equal|marshal"
+    r"|initial|tunnel|shovel|dial|panel)l(ed|ing|er|ers|or|ors)$"
+)
+_OUR_STEMS = (
+    "labour",
+    "colour",
+    "favour",
+    "behaviour",
+    "harbour",
+    "neighbour",
+    "honour",
+    "vapour",
+    "rumour",
+    "endeavour",
+    "flavour",
+    "odour",
+    "vigour",
+    "tumour",
+    "armour",
+    "parlour",
+    "saviour",
+    "valour",
+)
+_ISE_RE = re.compile(r"^([a-z]{2,}?)is(e|ed|es|ing|er|ers|able)$")
+# -ise words that American English spells the same way (enterprise, supervise …).
+_ISE_KEEP = frozenset(
+    "advertis advis apprais aris chastis circumcis compris compromis concis demis despis "  # noqa: SIM905 - a set literal would take 20 lines
+    "devis disguis enterpris excis exercis expertis franchis improvis incis merchandis "
+    "nois otherwis paradis pois precis premis promis prais rais revis ris supervis surmis "
+    "surpris televis treatis wis cruis vis bruis mis pris cris repris chemis sunris "
+    "reprais tortois porpois bais".split()
+)
+_YSE_RE = re.compile(r"^([a-z]+)ys(e|ed|es|ing|er|ers)$")
+
+
+@lru_cache(maxsize=65536)
+def american_word(word: str) -> str:
+    """A lower-case word in American spelling (no stemming).
+
+    >>> american_word("standardisation"), american_word("labour"), american_word("grey")
+    ('standardization', 'labor', 'gray')
+    """
+    if word in _SPELLING:
+        return _SPELLING[word]
+    if "aluminium" in word:
+        word = word.replace("aluminium", "aluminum")
+    if "sulph" in word:
+        word = word.replace("sulph", "sulf")
+    if "isation" in word:
+        word = word.replace("isation", "ization")
+    m = _DOUBLE_L.match(word)
+    if m:
+        return m.group(1) + m.group(2)
+    for stem in _OUR_STEMS:
+        if word.startswith(stem):
+            return stem[:-2] + "r" + word[len(stem) :]
+    m = _ISE_RE.match(word)
+    if m and not (m.group(1) + "is" in _ISE_KEEP or word.endswith(("wise", "rprise"))):
+        return m.group(1) + "iz" + m.group(2)
+    m = _YSE_RE.match(word)
+    if m and m.group(1).endswith(("al", "cat", "paral", "dial", "electrol", "hydrol")):
+        return m.group(1) + "yz" + m.group(2)
+    return word
+
+
+# The British words the index folds to :func:`american_word`, before and after
+# stemming (colours → colour → color). Only these: the rules on every word would
+# change the tokens of existing indexes, and they are written for whole glossary
+# words (on running text they turn guise into guiz, fundraising into fundraiz).
+_INDEX_FOLDED = frozenset(
+    "aluminium aluminiums sulphur sulphate sulphide organisation organisations programme "  # noqa: SIM905 - a set literal would take 28 lines
+    "programmes centre centres licence licences labour modernisation utilisation "
+    "optimisation standardisation industrialisation decarbonisation fibre tonne tonnes "
+    "defence colour recognised".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +233,7 @@ class Normalized:
 
 @lru_cache(maxsize=1)
 def _opencc() -> Any:
+    """The OpenCC ``t2s`` converter: the package's only one (everything converts here)."""
     import opencc  # heavy C extension: imported only when text is analysed
 
     return opencc.OpenCC("t2s")
@@ -190,11 +303,19 @@ def _nfkc_with_map(text: str) -> tuple[str, list[int], list[int]]:
     return nfkc, starts, ends
 
 
-def _simplified(nfkc: str) -> str:
-    simplified = to_simplified(nfkc)
-    if len(simplified) != len(nfkc):
+def to_simplified_aligned(text: str) -> str:
+    """Traditional → Simplified character for character: the result has ``text``'s length.
+
+    For callers that map offsets of the result back onto ``text``. OpenCC ``t2s``
+    converts every BMP ideograph to exactly one ideograph, but its phrase table may in
+    principle change lengths; when the whole-text conversion does, the text is
+    converted character by character instead (a character that would not stay one
+    character is kept as it is).
+    """
+    simplified = to_simplified(text)
+    if len(simplified) != len(text):
         simplified = "".join(
-            converted if len(converted := to_simplified(ch)) == 1 else ch for ch in nfkc
+            converted if len(converted := to_simplified(ch)) == 1 else ch for ch in text
         )
     return simplified
 
@@ -202,16 +323,14 @@ def _simplified(nfkc: str) -> str:
 def normalize(text: str) -> Normalized:
     """NFKC then Traditional → Simplified, keeping an offset map into ``text``.
 
-    OpenCC ``t2s`` converts every BMP ideograph to exactly one ideograph, but its
-    phrase table may in principle change lengths; when the whole-text conversion
-    does, we fall back to converting character by character, which always keeps
-    the offsets right.
+    The conversion keeps lengths (:func:`to_simplified_aligned`), so the NFKC offset
+    map stays right.
 
     >>> normalize("礦業（ＡＢ）").text
     '矿业(AB)'
     """
     nfkc, starts, ends = _nfkc_with_map(text)
-    return Normalized(_simplified(nfkc), tuple(starts), tuple(ends))
+    return Normalized(to_simplified_aligned(nfkc), tuple(starts), tuple(ends))
 
 
 def normalize_text(text: str) -> str:
@@ -427,7 +546,6 @@ def record_sub_words(body_words: Iterable[str]) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-@lru_cache(maxsize=65536)
 def fold_latin(word: str) -> str | None:
     """Index form of a Latin/digit word: lowercase, spelling fold, Porter stem.
 
@@ -441,10 +559,12 @@ def fold_latin(word: str) -> str | None:
     lower = word.lower()
     if lower in _STOP_WORDS:
         return None
-    lower = _SPELLING.get(lower, lower)
+    if lower in _INDEX_FOLDED:
+        lower = american_word(lower)
     if lower.isdigit() or not lower.isascii():
         return lower
-    return _SPELLING.get(stem(lower), stem(lower))
+    stemmed = stem(lower)
+    return american_word(stemmed) if stemmed in _INDEX_FOLDED else stemmed
 
 
 def latin_tokens(norm: Normalized) -> list[TokenSpan]:
@@ -522,7 +642,7 @@ def normalized_text(text: str) -> str:
 
     For indexing, and for snippets to skip the paragraphs with no query term.
     """
-    return _simplified(_nfkc(text)[0])
+    return to_simplified_aligned(_nfkc(text)[0])
 
 
 def bigram_texts(text: str) -> list[str]:
@@ -581,18 +701,24 @@ _SERIAL_RE = re.compile(r"^第?\s*(?P<serial>\d+)\s*号$")
 
 @dataclass(frozen=True, slots=True)
 class DocNumber:
-    """A 发文字号 taken apart: 机关代字, year (None for decrees), serial."""
+    """A 发文字号 taken apart: 机关代字, year (None for decrees), serial.
 
-    agency: str
+    Its :attr:`canonical` is the one canonical form of a number: ingest stores it
+    (:mod:`alucorpus.ingest.fields` builds its numbers through it), the index and
+    queries parse into it (:func:`parse_doc_number`).
+    """
+
+    agency: str  # 机关代字; for a decree the issuers and 令 (国务院令)
     year: str | None
     serial: str
+    infix: str = ""  # a second code part after the year: 中石化〔1996〕办字392号
 
     @property
     def canonical(self) -> str:
         """``机关代字〔YYYY〕N号``, or ``…令第N号`` for a decree."""
         if self.year is None:
             return f"{self.agency}第{self.serial}号"
-        return f"{self.agency}〔{self.year}〕{self.serial}号"
+        return f"{self.agency}〔{self.year}〕{self.infix}{self.serial}号"
 
 
 def parse_doc_number(text: str) -> DocNumber | None:
@@ -722,12 +848,14 @@ class DocNumberTokenizer(_SpanTokenizer):
 
 __all__ = [
     "ANALYZER_VERSION",
+    "CJK_IDEOGRAPHS",
     "BigramTokenizer",
     "DocNumber",
     "DocNumberTokenizer",
     "Normalized",
     "TokenSpan",
     "WordTokenizer",
+    "american_word",
     "bigram_texts",
     "bigram_tokens",
     "cjk_runs",
@@ -745,5 +873,6 @@ __all__ = [
     "segmenter",
     "sub_words",
     "to_simplified",
+    "to_simplified_aligned",
     "word_tokens",
 ]

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .analysis import CJK_IDEOGRAPHS, has_cjk, to_simplified
+
 __all__ = [
     "Department",
     "all_departments",
@@ -42,8 +44,7 @@ class Department:
 
 # Whitespace that appears inside names: letter-spaced signatures use U+3000, HTML gives NBSP.
 _SPACE_RE = re.compile(r"[\s\u3000\xa0]+")
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_GAP_RE = re.compile(rf"(?<=[{_CJK}])[\s\u3000\xa0]+(?=[{_CJK}])")
+_CJK_GAP_RE = re.compile(rf"(?<=[{CJK_IDEOGRAPHS}])[\s\u3000\xa0]+(?=[{CJK_IDEOGRAPHS}])")
 # Strong separators between joint issuers; spaces are handled token by token because a
 # letter-spaced name ("国 务 院") is one name.
 _STRONG_SEP_RE = re.compile(r"[、,，;；/\r\n]+")
@@ -52,7 +53,7 @@ _STATE_PREFIXES = ("中华人民共和国", "中華人民共和國")
 # Generic organ endings: a signature line made only of such names is still a signature
 # even when the body is not in the table (a province, a bureau of a ministry, ...).
 _ORGAN_RE = re.compile(
-    rf"^[{_CJK}（）()]{{2,24}}"
+    rf"^[{CJK_IDEOGRAPHS}（）()]{{2,24}}"
     r"(?:人民政府|政府|委员会|委員會|办公厅|辦公廳|办公室|辦公室|部|局|署|院|厅|廳|委|总社|總社"
     r"|总公司|總公司|银行|銀行|军区|軍區|总部|總部|总会|總會|联合会|聯合會|协会|協會)$"
 )
@@ -102,7 +103,7 @@ def _index() -> tuple[dict[str, Department], dict[str, Department]]:
     en: dict[str, Department] = {}
     for dep in all_departments():
         for alias in (dep.name, *dep.aliases):
-            if re.search(rf"[{_CJK}]", alias):
+            if has_cjk(alias):
                 zh.setdefault(_normalise(alias), dep)
             else:
                 en.setdefault(_normalise_en(alias), dep)
@@ -117,9 +118,7 @@ def _max_key_len() -> int:
 
 @lru_cache(maxsize=4096)
 def _to_simplified(text: str) -> str:
-    """Traditional → Simplified, through the one module that owns OpenCC."""
-    from .analysis import to_simplified
-
+    """Traditional → Simplified (cached: the same names come back again and again)."""
     return to_simplified(text)
 
 
@@ -141,7 +140,7 @@ def lookup_department(name: str) -> Department | None:
     found = en.get(_normalise_en(name))
     if found is not None:
         return found
-    if re.search(rf"[{_CJK}]", key):
+    if has_cjk(key):
         simplified = _normalise(_to_simplified(_SPACE_RE.sub("", name)))
         return zh.get(simplified)
     return None

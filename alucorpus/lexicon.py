@@ -41,7 +41,8 @@ with many senses cannot flood a query:
   covers never loads the dictionary.
 
 English is matched on normalised words: lower-cased, British spellings folded to
-American (aluminium → aluminum, sulphur → sulfur, tonne → ton, -isation → -ization …),
+American (aluminium → aluminum, sulphur → sulfur, tonne → ton, -isation → -ization …;
+the rule is :func:`alucorpus.analysis.american_word`),
 light plural stemming (policies → policy, taxes → tax), possessives dropped, and a
 few function words (of, the, and …) ignored inside phrases. An all-capital acronym
 that would collide with an English word (MOST, SAFE, COD, APT) keeps its capitals.
@@ -70,6 +71,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Literal
 
+from alucorpus.analysis import american_word, has_cjk, to_simplified_aligned
 from alucorpus.errors import ParseError
 
 __all__ = [
@@ -118,8 +120,6 @@ DOMAINS = (
 
 _CEDICT_RESOURCE = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
 _GLOSSARY_HEADER = ("zh", "en", "domain", "note")
-_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_CJK_RE = re.compile(f"[{_CJK_CLASS}]")
 
 CedictMode = Literal["fallback", "always", "never"]
 
@@ -151,122 +151,6 @@ class GlossaryRow:
 # --------------------------------------------------------------------------- English
 
 
-# Whole-word British → American spellings; rules below handle -isation/-ise/-our/sulph.
-_SPELLING = {
-    "aluminium": "aluminum",
-    "tonne": "ton",
-    "tonnes": "tons",
-    "programme": "program",
-    "programmes": "programs",
-    "licence": "license",
-    "licences": "licenses",
-    "licenced": "licensed",
-    "defence": "defense",
-    "offence": "offense",
-    "offences": "offenses",
-    "pretence": "pretense",
-    "centre": "center",
-    "centres": "centers",
-    "metre": "meter",
-    "metres": "meters",
-    "litre": "liter",
-    "litres": "liters",
-    "fibre": "fiber",
-    "fibres": "fibers",
-    "theatre": "theater",
-    "calibre": "caliber",
-    "grey": "gray",
-    "mould": "mold",
-    "ageing": "aging",
-    "judgement": "judgment",
-    "acknowledgement": "acknowledgment",
-    "catalogue": "catalog",
-    "catalogues": "catalogs",
-    "dialogue": "dialog",
-    "analogue": "analog",
-    "enrol": "enroll",
-    "enrolment": "enrollment",
-    "fulfil": "fulfill",
-    "fulfilment": "fulfillment",
-    "instalment": "installment",
-    "practise": "practice",
-    "cheque": "check",
-    "tyre": "tire",
-    "tyres": "tires",
-    "storey": "story",
-    "draught": "draft",
-    "manoeuvre": "maneuver",
-    "jewellery": "jewelry",
-    "sceptical": "skeptical",
-    "skilful": "skillful",
-    "speciality": "specialty",
-    "whilst": "while",
-    "amongst": "among",
-    "plough": "plow",
-    "aeroplane": "airplane",
-}
-_DOUBLE_L = re.compile(
-    r"^(travel|model|label|fuel|cancel|signal|level|channel|counsel|total|equal|marshal"
-    r"|initial|tunnel|shovel|dial|panel)l(ed|ing|er|ers|or|ors)$"
-)
-_OUR_STEMS = (
-    "labour",
-    "colour",
-    "favour",
-    "behaviour",
-    "harbour",
-    "neighbour",
-    "honour",
-    "vapour",
-    "rumour",
-    "endeavour",
-    "flavour",
-    "odour",
-    "vigour",
-    "tumour",
-    "armour",
-    "parlour",
-    "saviour",
-    "valour",
-)
-_ISE_RE = re.compile(r"^([a-z]{2,}?)is(e|ed|es|ing|er|ers|able)$")
-# -ise words that American English spells the same way (enterprise, supervise …).
-_ISE_KEEP = frozenset(
-    "advertis advis apprais aris chastis circumcis compris compromis concis demis despis "  # noqa: SIM905 - a set literal would take 20 lines
-    "devis disguis enterpris excis exercis expertis franchis improvis incis merchandis "
-    "nois otherwis paradis pois precis premis promis prais rais revis ris supervis surmis "
-    "surpris televis treatis wis cruis vis bruis mis pris cris repris chemis sunris "
-    "reprais tortois porpois bais".split()
-)
-_YSE_RE = re.compile(r"^([a-z]+)ys(e|ed|es|ing|er|ers)$")
-
-
-@lru_cache(maxsize=65536)
-def _fold_spelling(word: str) -> str:
-    """A lower-case word in American spelling (no stemming)."""
-    if word in _SPELLING:
-        return _SPELLING[word]
-    if "aluminium" in word:
-        word = word.replace("aluminium", "aluminum")
-    if "sulph" in word:
-        word = word.replace("sulph", "sulf")
-    if "isation" in word:
-        word = word.replace("isation", "ization")
-    m = _DOUBLE_L.match(word)
-    if m:
-        return m.group(1) + m.group(2)
-    for stem in _OUR_STEMS:
-        if word.startswith(stem):
-            return stem[:-2] + "r" + word[len(stem) :]
-    m = _ISE_RE.match(word)
-    if m and not (m.group(1) + "is" in _ISE_KEEP or word.endswith(("wise", "rprise"))):
-        return m.group(1) + "iz" + m.group(2)
-    m = _YSE_RE.match(word)
-    if m and m.group(1).endswith(("al", "cat", "paral", "dial", "electrol", "hydrol")):
-        return m.group(1) + "yz" + m.group(2)
-    return word
-
-
 def american_spelling(text: str) -> str:
     """The text with British spellings replaced by American ones, case kept.
 
@@ -276,7 +160,7 @@ def american_spelling(text: str) -> str:
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
-        folded = _fold_spelling(word.lower())
+        folded = american_word(word.lower())
         if folded == word.lower():
             return word
         if word.isupper():
@@ -339,7 +223,7 @@ def normalise_en_word(word: str) -> str:
             part = part[:-2]
         part = part.replace("'", "")
         lower = part.lower()
-        key = _fold_spelling(_stem_plural(_fold_spelling(lower)))
+        key = american_word(_stem_plural(american_word(lower)))
         if part.isupper() and len(part) >= 2 and key in _ACRONYM_CLASH:
             key = part  # an acronym that would collide with a word keeps its capitals
         if key:
@@ -455,14 +339,14 @@ def department_rows() -> list[GlossaryRow]:
     rows: list[GlossaryRow] = []
     seen: set[str] = set()
     for dep in all_departments():
-        latin = [a for a in dep.aliases if not _CJK_RE.search(a)]
+        latin = [a for a in dep.aliases if not has_cjk(a)]
         english = (dep.name_en, *latin, *_EXTRA_DEPARTMENT_EN.get(dep.name, ()))
         variants = tuple(dict.fromkeys(_with_american(english)))
         if dep.name not in seen:
             seen.add(dep.name)
             rows.append(GlossaryRow(dep.name, variants, "department", "departments.tsv"))
         for alias in dep.aliases:
-            if _CJK_RE.search(alias) and alias not in seen and len(alias) >= 2:
+            if has_cjk(alias) and alias not in seen and len(alias) >= 2:
                 seen.add(alias)
                 rows.append(GlossaryRow(alias, variants, "department", f"alias of {dep.name}"))
     return rows
@@ -532,7 +416,7 @@ def _clean_gloss(gloss: str) -> tuple[str, bool] | None:
     not "exact": it ranks after plain senses.
     """
     raw = gloss.strip()
-    if not raw or _SKIP_GLOSS_RE.match(raw) or _CJK_RE.search(_PAREN_RE.sub("", raw)):
+    if not raw or _SKIP_GLOSS_RE.match(raw) or has_cjk(_PAREN_RE.sub("", raw)):
         return None
     exact = not any(_REGISTER_RE.search(p) for p in _PAREN_RE.findall(raw))
     text = _PAREN_RE.sub(" ", raw)
@@ -621,22 +505,6 @@ def _load_cedict(cache_dir: Path) -> _Cedict:
     return data
 
 
-# --------------------------------------------------------------------------- Chinese
-
-
-def _to_simplified(text: str) -> str:
-    """Traditional → Simplified, character for character (offsets must not move).
-
-    Through :func:`alucorpus.analysis.to_simplified`, the one owner of OpenCC.
-    """
-    from .analysis import to_simplified
-
-    out = to_simplified(text)
-    if len(out) == len(text):
-        return out
-    return "".join(to_simplified(ch) or ch for ch in text)  # keep 1:1 offsets
-
-
 # --------------------------------------------------------------------------- Lexicon
 
 
@@ -711,8 +579,8 @@ class Lexicon:
 
     def _glossary_row(self, term: str) -> GlossaryRow | None:
         row = self.rows.get(term)
-        if row is None and _CJK_RE.search(term):
-            row = self.rows.get(_to_simplified(term))
+        if row is None and has_cjk(term):
+            row = self.rows.get(to_simplified_aligned(term))
         return row
 
     def zh_to_en(self, term: str, *, cedict: CedictMode = "fallback") -> list[Sense]:
@@ -730,7 +598,7 @@ class Lexicon:
         if row is not None:
             senses = [Sense(t, row.source, GLOSSARY_WEIGHT) for t in row.en]
         if cedict == "always" or (cedict == "fallback" and not senses):
-            glosses = self._dictionary().forward.get(_to_simplified(term), [])
+            glosses = self._dictionary().forward.get(to_simplified_aligned(term), [])
             have = {s.text.lower() for s in senses}
             glosses = [g for g in glosses if g.lower() not in have]
             senses.extend(_cedict_senses(glosses))
@@ -830,13 +698,13 @@ class Lexicon:
         >>> [(i, j) for i, j, _ in Lexicon.load().longest_zh_terms("电解铝产能过剩")]
         [(0, 3), (3, 7)]
         """
-        simp = _to_simplified(text)
+        simp = to_simplified_aligned(text)
         cd = self._dictionary()
         longest = max(self._zh_max, cd.max_len)
         spans: list[tuple[int, int, list[Sense]]] = []
         i = 0
         while i < len(simp):
-            if not _CJK_RE.match(simp[i]):
+            if not has_cjk(simp[i]):
                 i += 1
                 continue
             for n in range(min(longest, len(simp) - i), 0, -1):

@@ -128,3 +128,24 @@ def test_doc_number_tokens() -> None:
 def test_dictionary_hash_is_stable_hex() -> None:
     assert analysis.dictionary_hash() == analysis.dictionary_hash()
     assert len(analysis.dictionary_hash()) == 64
+
+
+def test_what_a_chinese_character_is() -> None:
+    # One rule (analysis.CJK_IDEOGRAPHS) for ingest, the lexicon, the index and queries:
+    # the unified block, extension A, compatibility ideographs, extensions B to G.
+    for ch in ("铝", "\u3400", "\u9fff", "\ufa11", "\U00020000", "\U0003134a"):
+        assert analysis.has_cjk(ch), hex(ord(ch))
+    # Hexagram symbols (between extension A and the unified block), punctuation, kana.
+    for ch in ("\u4dc0", "，", "〔", "あ", "A"):
+        assert not analysis.has_cjk(ch), hex(ord(ch))
+    assert analysis.cjk_runs("電解鋁 and 𠀀铝") == ["电解铝", "𠀀铝"]
+
+
+def test_british_spelling_one_rule_index_folds_its_own_words() -> None:
+    # The lexicon matches every British spelling the rule knows ...
+    assert analysis.american_word("behaviour") == "behavior"
+    assert analysis.american_word("tonnes") == "tons"
+    # ... the index folds the words it always has (changing them needs a new index).
+    assert analysis.fold_latin("Colours") == analysis.fold_latin("colors") == "color"
+    assert analysis.fold_latin("tonnes") == analysis.fold_latin("tons") == "ton"
+    assert analysis.fold_latin("behaviour") == "behaviour"

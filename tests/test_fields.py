@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from alucorpus.analysis import doc_number_tokens
 from alucorpus.departments import departments_at_end
 from alucorpus.errors import ParseError
 from alucorpus.ingest.fields import (
@@ -26,51 +27,61 @@ from alucorpus.ingest.fields import (
     leading_doc_number,
     parse_date,
 )
+from alucorpus.search.plan import number_query_tokens
 
 # --------------------------------------------------------------------------- numbers
 
 
-@pytest.mark.parametrize(
-    ("raw", "canonical"),
-    [
-        ("工信部联原[2011]177号", "工信部联原〔2011〕177号"),  # aluminium notice, ASCII brackets
-        ("国发 〔2011〕 12 号", "国发〔2011〕12号"),  # gccmpd, spaces inside
-        ("国办发 〔2010〕1号", "国办发〔2010〕1号"),
-        ("国函〔\n2006\n〕38号", "国函〔2006〕38号"),  # gov.cn page, year on its own line
-        ("国发［２０２５］３号", "国发〔2025〕3号"),  # full-width brackets and digits
-        ("国发(2016)7号", "国发〔2016〕7号"),
-        ("国发（2016）7号", "国发〔2016〕7号"),
-        ("国发【2016】7号", "国发〔2016〕7号"),
-        ("国发〔1991〕第5号", "国发〔1991〕5号"),  # 第 dropped
-        ("国办发明电〔2010〕36号", "国办发明电〔2010〕36号"),
-        ("劳社部发[2000]8号", "劳社部发〔2000〕8号"),
-        ("津政报[1989]26号", "津政报〔1989〕26号"),
-        ("发改能源〔2003〕1287号", "发改能源〔2003〕1287号"),
-        ("（65）林经政字第13号", "林经政字〔1965〕13号"),  # two-digit year → 19YY
-        ("(85)煤财字第817号", "煤财字〔1985〕817号"),
-        ("〔92〕中油办字第598号", "中油办字〔1992〕598号"),
-        ("中石化〔1996〕办字392号", "中石化〔1996〕办字392号"),  # code on both sides: order kept
-        ("国令第706号", "国务院令第706号"),
-        ("国务院令第706号", "国务院令第706号"),
-        ("中华人民共和国国务院令 第707号", "国务院令第707号"),
-        ("中华人民共和国国务院令第　606　号", "国务院令第606号"),  # gccmpd, U+3000 inside
-        ("工业和信息化部令第12号", "工业和信息化部令第12号"),
-        ("工信部令第12号", "工业和信息化部令第12号"),
-        ("中华人民共和国公安部令第１３２号", "公安部令第132号"),  # LawRefBook
-        ("农业部、财政部、国家物价局令第1号", "农业部、财政部、国家物价局令第1号"),
-        ("食品药品监管局、海关总署第4号令", "国家食品药品监督管理局、海关总署令第4号"),
-        (
-            "中华人民共和国国务院、中华人民共和国中央军事委员会令第54号",
-            "国务院、中央军事委员会令第54号",
-        ),
-        ("海关总署公告2025年第12号", "海关总署公告2025年第12号"),
-        ("国家发展改革委公告2025年第12号", "国家发展和改革委员会公告2025年第12号"),
-        ("華總一義字第09100116830號", "華總一義字第09100116830號"),  # Taiwan: script kept
-        ("（88）華總一義字第 8800027120 號", "（88）華總一義字第8800027120號"),
-    ],
-)
+# Numbers as documents write them, and their canonical form.
+_NUMBERS = [
+    ("工信部联原[2011]177号", "工信部联原〔2011〕177号"),  # aluminium notice, ASCII brackets
+    ("国发 〔2011〕 12 号", "国发〔2011〕12号"),  # gccmpd, spaces inside
+    ("国办发 〔2010〕1号", "国办发〔2010〕1号"),
+    ("国函〔\n2006\n〕38号", "国函〔2006〕38号"),  # gov.cn page, year on its own line
+    ("国发［２０２５］３号", "国发〔2025〕3号"),  # full-width brackets and digits
+    ("国发(2016)7号", "国发〔2016〕7号"),
+    ("国发（2016）7号", "国发〔2016〕7号"),
+    ("国发【2016】7号", "国发〔2016〕7号"),
+    ("国发〔1991〕第5号", "国发〔1991〕5号"),  # 第 dropped
+    ("国办发明电〔2010〕36号", "国办发明电〔2010〕36号"),
+    ("劳社部发[2000]8号", "劳社部发〔2000〕8号"),
+    ("津政报[1989]26号", "津政报〔1989〕26号"),
+    ("发改能源〔2003〕1287号", "发改能源〔2003〕1287号"),
+    ("（65）林经政字第13号", "林经政字〔1965〕13号"),  # two-digit year → 19YY
+    ("(85)煤财字第817号", "煤财字〔1985〕817号"),
+    ("〔92〕中油办字第598号", "中油办字〔1992〕598号"),
+    ("中石化〔1996〕办字392号", "中石化〔1996〕办字392号"),  # code on both sides: order kept
+    ("国令第706号", "国务院令第706号"),
+    ("国务院令第706号", "国务院令第706号"),
+    ("中华人民共和国国务院令 第707号", "国务院令第707号"),
+    ("中华人民共和国国务院令第　606　号", "国务院令第606号"),  # gccmpd, U+3000 inside
+    ("工业和信息化部令第12号", "工业和信息化部令第12号"),
+    ("工信部令第12号", "工业和信息化部令第12号"),
+    ("中华人民共和国公安部令第１３２号", "公安部令第132号"),  # LawRefBook
+    ("农业部、财政部、国家物价局令第1号", "农业部、财政部、国家物价局令第1号"),
+    ("食品药品监管局、海关总署第4号令", "国家食品药品监督管理局、海关总署令第4号"),
+    (
+        "中华人民共和国国务院、中华人民共和国中央军事委员会令第54号",
+        "国务院、中央军事委员会令第54号",
+    ),
+    ("海关总署公告2025年第12号", "海关总署公告2025年第12号"),
+    ("国家发展改革委公告2025年第12号", "国家发展和改革委员会公告2025年第12号"),
+    ("華總一義字第09100116830號", "華總一義字第09100116830號"),  # Taiwan: script kept
+    ("（88）華總一義字第 8800027120 號", "（88）華總一義字第8800027120號"),
+]
+
+
+@pytest.mark.parametrize(("raw", "canonical"), _NUMBERS)
 def test_canonical_doc_number(raw: str, canonical: str) -> None:
     assert canonical_doc_number(raw) == canonical
+
+
+@pytest.mark.parametrize(("raw", "canonical"), _NUMBERS)
+def test_a_query_for_a_number_finds_what_the_index_stores(raw: str, canonical: str) -> None:
+    # The index holds doc_number_tokens(canonical); a query written the way the
+    # document wrote it must ask for one of those tokens, whatever its brackets,
+    # issuer names or two-digit year.
+    assert set(number_query_tokens(raw)) <= set(doc_number_tokens(canonical))
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from ..analysis import CJK_IDEOGRAPHS
 from ..errors import DecodeError
 
 log = logging.getLogger(__name__)
@@ -183,12 +184,15 @@ def declared_charset(data: bytes) -> str | None:
     return None
 
 
+_IDEOGRAPH_RE = re.compile(f"[{CJK_IDEOGRAPHS}]")
+
+
 def cjk_plausibility(text: str) -> tuple[float, int]:
     """Share of the text's ideographs that are common Chinese characters, and their count.
 
     The share is 1.0 for a text without ideographs: nothing argues against it.
     """
-    ideographs = [ch for ch in text if _is_ideograph(ch)]
+    ideographs = _IDEOGRAPH_RE.findall(text)
     if not ideographs:
         return 1.0, 0
     common = sum(ch in _COMMON_HANZI for ch in ideographs)
@@ -317,16 +321,6 @@ def _decode_with_replacement(data: bytes, family: str | None, label: str) -> Dec
         bad, _, codec, text = min(results, key=lambda item: item[:2])
     message = f"no encoding decodes cleanly; used {codec} with {bad} replacement characters"
     return Decoded(text, codec, [_warn(label, message)])
-
-
-def _is_ideograph(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0xF900 <= code <= 0xFAFF
-        or 0x20000 <= code <= 0x3FFFF
-    )
 
 
 def _warn(label: str, message: str) -> str:

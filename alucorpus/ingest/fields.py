@@ -22,6 +22,15 @@ Canonical document numbers (发文字号), as stored in ``Record.doc_number``:
 
 Not document numbers: NPC proposals and CPPCC motions (``第7264号建议``,
 ``第3号提案``), standards amendments (``第1号修改单``) — they carry no code and year.
+
+The canonical form itself is :class:`alucorpus.analysis.DocNumber`'s, which the index
+and queries parse numbers into; this module is the reader of numbers as documents
+write them, which only ingest needs in full: it finds them in running text (the code
+cut off the title before it), widens two-digit years, and names the issuers of
+decrees and announcements by the department table, which sits above the analysis
+layer. Queries read a number with :func:`canonical_doc_number` too, so a query for
+工信部令第12号 carries the 工业和信息化部令第12号 the record stores
+(:func:`alucorpus.search.plan.number_query_tokens`).
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ..analysis import CJK_IDEOGRAPHS, DocNumber
 from ..departments import clean_name, departments_at_end, is_department_like, lookup_department
 from ..errors import ParseError
 
@@ -61,7 +71,7 @@ class DocNumberMatch:
 # ---------------------------------------------------------------------------
 # character classes
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = CJK_IDEOGRAPHS  # inside [...]: what a Chinese character is, analysis's rule
 _SP = r"[ \t\r\n\u3000\xa0]*"  # spaces, ideographic spaces and line breaks inside a number
 _D = "[0-9０-９]"
 _OPEN = "[〔\\[［(（【〖｛{]"
@@ -245,10 +255,9 @@ def _bracket_match(text: str, m: re.Match[str]) -> DocNumberMatch | None:
         # is the part after the year.
         code = ""
     serial = str(int(_digits(m.group("serial"))))
-    if code and infix:
-        canonical = f"{code}〔{year}〕{infix}{serial}号"
-    else:
-        canonical = f"{code or infix}〔{year}〕{serial}号"
+    # 代字 on both sides of the year keep their order; a lone one is the 机关代字.
+    number = DocNumber(code, year, serial, infix) if code else DocNumber(infix, year, serial)
+    canonical = number.canonical
     start = m.end("code") - len(code)
     while not code and text[start] in " \t\r\n\u3000\xa0":
         start += 1  # year-first numbers begin at the bracket
@@ -263,7 +272,7 @@ def _decree_match(text: str, m: re.Match[str]) -> DocNumberMatch | None:
     if found is None:
         return None
     names, offset = found
-    canonical = f"{'、'.join(names)}令第{int(_digits(serial))}号"
+    canonical = DocNumber(f"{'、'.join(names)}令", None, str(int(_digits(serial)))).canonical
     start = run_start + offset
     return DocNumberMatch(text[start : m.end()], canonical, start, m.end())
 

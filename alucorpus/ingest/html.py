@@ -39,6 +39,7 @@ from bs4 import (
 )
 from bs4.element import Comment, Doctype, ProcessingInstruction
 
+from ..analysis import CJK_IDEOGRAPHS
 from ..departments import canonical_department, department_en, split_departments
 from ..errors import ParseError
 from ..records import Record, record_id
@@ -174,10 +175,10 @@ _PARAGRAPH_LIKE = frozenset(
 )
 _PARA_MARK = "\u2029"  # inserted around block elements
 _BREAK_MARK = "\u2028"  # inserted for <br>
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(f"[{CJK_IDEOGRAPHS}]")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u3000\u2002\u2003\u2009\u200b]+")
-_CJK_OR_PUNCT = r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]"
+_CJK_OR_PUNCT = f"[\u3000-\u303f{CJK_IDEOGRAPHS}\uff00-\uffef]"
 # A space between two Chinese characters, or between a digit and a Chinese
 # character ("2007　年末"), is letter-spacing or a line wrap.
 _SPACE_BETWEEN_CJK = re.compile(
@@ -195,7 +196,7 @@ _DATE_LABEL = re.compile(
 _DATE_META = ("firstpublishedtime", "pubdate", "publishdate", "article:published_time", "dc.date")
 # Issuers named in a news lead: "工业和信息化部、…、国家能源局等部门联合印发了《…》".
 _LEAD_ISSUERS = re.compile(
-    r"((?:[\u4e00-\u9fff（）()]{2,30}、)+[\u4e00-\u9fff（）()]{2,30}?)"
+    rf"((?:[{CJK_IDEOGRAPHS}（）()]{{2,30}}、)+[{CJK_IDEOGRAPHS}（）()]{{2,30}}?)"
     r"(?:等(?:[一二三四五六七八九十\d]+个?)?(?:部门|单位|部委))?(?:近日|日前)?(?:联合)?(?:印发|发布|下发|出台)"
 )
 _TITLE_WORDS = re.compile(

@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from ..analysis import CJK_IDEOGRAPHS
 from ..departments import canonical_department, department_en, split_departments
 from ..errors import ParseError
 from ..records import Record, record_id
@@ -55,8 +56,11 @@ _FILE_DATE = re.compile(r"\((\d{4})-(\d{2})-(\d{2})\)")
 # A decree as the header writes it: 中华人民共和国国务院令第696号, 公安部令第127号,
 # 国家市场监督管理总局令第46号, 食品药品监管局、海关总署第4号令.
 _DECREE = re.compile(
-    r"(?:中华人民共和国)?(?P<issuer>[\u4e00-\u9fff、]{2,40}?)(?:令第(?P<n1>\d+)号|第(?P<n2>\d+)号令)"
+    rf"(?:中华人民共和国)?(?P<issuer>[{CJK_IDEOGRAPHS}、]{{2,40}}?)"
+    r"(?:令第(?P<n1>\d+)号|第(?P<n2>\d+)号令)"
 )
+# Joint issuers in a version note: "…国务院、中央军事委员会发布".
+_JOINT_ISSUERS = re.compile(rf"((?:[{CJK_IDEOGRAPHS}]+、)+[{CJK_IDEOGRAPHS}]+?)发布")
 _NPCSC = "全国人民代表大会常务委员会"
 _NPC = "全国人民代表大会"
 _NPC_SESSION = re.compile(
@@ -66,7 +70,7 @@ _STATE_COUNCIL = re.compile(r"国务院(?:令|第.{1,6}次常务会议|常务会
 # Version events, the strongest first; 施行 is never one.
 _EVENT = re.compile(r"修正|修订|修改|公布|发布|通过|批准")
 _HEADING = re.compile(r"^(第[一二三四五六七八九十百零〇\d]+[编章节分])\s*(.*)$")
-_WIDE = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+_WIDE = f"[\u3000-\u303f{CJK_IDEOGRAPHS}\uff00-\uffef]"
 _HEADING_GAP = re.compile(rf" (?={_WIDE})|(?<={_WIDE}) ")
 _ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条")
 _INDENT = " \t\u3000\u00a0"
@@ -291,7 +295,7 @@ def law_departments(title: str, header: LawHeader, folder: tuple[str, ...]) -> l
         issuer = header.decree_issuer or ""
         if "国务院" in issuer and "、" in issuer:  # 国务院、中央军事委员会令第54号
             return [canonical_department(name) for name in issuer.split("、") if name]
-        joint = re.search(r"((?:[\u4e00-\u9fff]+、)+[\u4e00-\u9fff]+?)发布", history)
+        joint = _JOINT_ISSUERS.search(history)
         if joint and "国务院" in joint.group(1):
             names = re.sub(r"^中华人民共和国", "", joint.group(1)).split("、")
             return [canonical_department(name) for name in names if name]

@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..analysis import CJK_IDEOGRAPHS
 from ..departments import departments_at_end, departments_in_signature, lookup_department
 from ..errors import ParseError
 from ..records import Attachment
@@ -39,7 +40,7 @@ from .fields import (
 __all__ = ["NoticeParts", "detect_lang", "split_notice", "unflatten"]
 
 _SPACE = re.compile(r"[\s\u3000\u00a0]+")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(f"[{CJK_IDEOGRAPHS}]")
 _LATIN = re.compile(r"[A-Za-z]")
 # Private-use characters are web-extraction debris (gov.cn pages leave U+E003/U+E004
 # where their icon fonts were), never text.
@@ -47,7 +48,7 @@ _PRIVATE = re.compile(r"[\ue000-\uf8ff]")
 # Nested title quotes are written 〈〉 inside 《》 but 《》 when the title stands alone.
 _FOLD = str.maketrans("〈〉", "《》")
 # A State Council decree is signed by the premier: "总　理　 温家宝".
-_PREMIER = re.compile(r"(?:中华人民共和国)?(?:国务院)?总理([\u4e00-\u9fff]{2,3})$")
+_PREMIER = re.compile(rf"(?:中华人民共和国)?(?:国务院)?总理([{CJK_IDEOGRAPHS}]{{2,3}})$")
 _PREMIER_ISSUER = "国务院"
 
 # Publication notes printed after the date: （此件公开发布）, （本文有删减）, (此件有删减) ...

@@ -27,6 +27,7 @@ import re
 from pathlib import PurePath
 from typing import Any
 
+from ..analysis import CJK_IDEOGRAPHS, to_simplified
 from ..departments import canonical_department, department_en
 from ..errors import ParseError
 from ..records import Record, record_id
@@ -55,9 +56,9 @@ _ROC_DATE = re.compile(
 # An agency's 令 in a 沿革 entry: "經濟部經標字第 10804602220 號令",
 # "行政院環境保護署環署空字第…號令".
 _AGENCY = re.compile(
-    r"(?P<agency>行政院(?:[\u4e00-\u9fff]{1,8}?(?:部|署|委員會|局))?"
-    r"|[\u4e00-\u9fff]{1,10}?(?:部|署|委員會|院|局))"
-    r"(?P<prefix>[\u4e00-\u9fff]{1,6})字第"
+    rf"(?P<agency>行政院(?:[{CJK_IDEOGRAPHS}]{{1,8}}?(?:部|署|委員會|局))?"
+    rf"|[{CJK_IDEOGRAPHS}]{{1,10}}?(?:部|署|委員會|院|局))"
+    rf"(?P<prefix>[{CJK_IDEOGRAPHS}]{{1,6}})字第"
 )
 # Traditional title endings → Simplified doc_type, longest first.
 _TITLE_TYPES = (
@@ -261,16 +262,10 @@ def _agencies(entry: str) -> list[str]:
     for match in _AGENCY.finditer(own):
         if match.start() and own[match.start() - 1] not in "、，, ":
             continue
-        name = canonical_department(_to_simplified(match.group("agency")))
+        name = canonical_department(to_simplified(match.group("agency")))
         if name not in names:
             names.append(name)
     return names
-
-
-def _to_simplified(text: str) -> str:
-    from ..analysis import to_simplified  # the one module that owns OpenCC
-
-    return to_simplified(text)
 
 
 def tw_doc_type(title: str) -> str | None:

@@ -19,7 +19,7 @@ from typing import Any
 from whoosh import query as Q
 
 from .. import departments as deps
-from ..analysis import doc_number_query_tokens, normalize_text
+from ..analysis import normalize_text
 from ..errors import QueryError
 from ..lexicon import Lexicon
 from .parse import parse_query
@@ -30,6 +30,7 @@ from .plan import (
     WORD_FIELDS,
     QueryPlan,
     and_,
+    number_query_tokens,
     or_,
     text_query,
 )
@@ -80,7 +81,7 @@ def _field_query(name: str, text: str, quoted: bool, plan: QueryPlan, highlight:
     if name == "body":
         return text_query(text, quoted, {"body": 1.0}, {}, plan, False)
     if name in ("number", "no"):
-        return and_([Q.Term("doc_number", t) for t in doc_number_query_tokens(text)])
+        return and_([Q.Term("doc_number", t) for t in number_query_tokens(text)])
     if name in ("dept", "department"):
         return _department_query([text])
     if name == "year":

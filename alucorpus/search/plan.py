@@ -18,6 +18,7 @@ monolingual builder (:mod:`.build`) and the translator (:mod:`.translate`) use
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,8 @@ from typing import Any
 from whoosh import query as Q
 
 from ..analysis import bigram_tokens, cjk_runs, doc_number_query_tokens, has_cjk, word_tokens
+from ..errors import ParseError
+from ..ingest.fields import canonical_doc_number
 from .queries import ConstantScore, bigram_run_query, lone_char_query
 from .results import TermTranslation
 
@@ -111,6 +114,20 @@ def and_(items: list[Any]) -> Any:
     return items[0] if len(items) == 1 else Q.And(items)
 
 
+def number_query_tokens(text: str) -> list[str]:
+    """Query tokens for a document number: the index's own token when ``text`` is one.
+
+    A number written as a document states it is read as ingest read it
+    (:func:`~alucorpus.ingest.fields.canonical_doc_number`), so the query carries the
+    form the record stores: 工信部令第12号 → 工业和信息化部令第12号, （65）林经政字第13号
+    → 林经政字〔1965〕13号. Anything else (工信部联原 2025 62, 62号) is read by
+    :func:`~alucorpus.analysis.doc_number_query_tokens` alone.
+    """
+    with contextlib.suppress(ParseError):
+        text = canonical_doc_number(text)
+    return doc_number_query_tokens(text)
+
+
 def text_query(
     text: str,
     quoted: bool,
@@ -121,15 +138,11 @@ def text_query(
     *,
     words: list[str] | None = None,
     doc_number: bool = True,
-    suffix_match: bool = True,
 ) -> Any:
     """Query for one word or phrase of the user's: words OR contiguous characters OR doc number.
 
     ``words`` are the text's word tokens when the caller has them already (translations
     segmented once and cached, so that English queries need not load jieba).
-    ``suffix_match`` is kept for callers and no longer changes anything: a lone
-    character is a prefix query over the bigram fields, which index each run's last
-    character as a unigram (no "?字" wildcard over the whole bigram lexicon).
     """
     if words is None:
         words = [t.text for t in word_tokens(text)]
@@ -194,7 +207,7 @@ def text_query(
     # A word with digits or Chinese may be (part of) a document number; an English
     # word never is (and a stop word would otherwise demand doc_number:of).
     if doc_number and "body" in word_fields and (has_cjk(text) or re.search(r"\d", text)):
-        numbers = doc_number_query_tokens(text)
+        numbers = number_query_tokens(text)
         if numbers:
             alternatives.append(
                 and_([Q.Term("doc_number", t, boost=_DOC_NUMBER_BOOST) for t in numbers])

@@ -223,7 +223,6 @@ class Translator:
             True,
             words=self.segments.words(text),
             doc_number=False,
-            suffix_match=False,
         )
 
     def _en_query(self, text: str, plan: QueryPlan) -> Any:
