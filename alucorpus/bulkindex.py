@@ -169,9 +169,7 @@ def build_parallel(
             process.join(timeout=5)
         with contextlib.suppress(Exception):
             writer.cancel()
-        cleaner = getattr(Index, "clean_orphans", None)
-        if cleaner is not None:  # drop the half-written segments no commit names
-            cleaner(index.path)
+        Index.clean_orphans(index.path)  # drop the half-written segments no commit names
         raise
     return total
 

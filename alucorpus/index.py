@@ -42,6 +42,7 @@ from .analysis import (
     run_end_chars,
     word_tokens,
 )
+from .departments import canonical_department
 from .errors import IndexOutdatedError, StoreBusyError
 from .records import Record
 
@@ -218,28 +219,17 @@ def _date(value: str | None) -> dt.datetime | None:
 
 
 def canonical_departments(names: Iterable[str]) -> list[str]:
-    """Canonical Simplified names (via alucorpus.departments when present), deduplicated.
+    """Canonical Simplified names (through alucorpus.departments), deduplicated.
 
     Records should already carry canonical names; this keeps the filter and the
-    facet right when an ingester could not resolve a short form.
+    facet right when an ingester could not resolve a short form. The lookup never
+    raises: an unknown name comes back cleaned but unchanged.
     """
-    try:
-        from .departments import canonical_department
-    except ImportError:  # the department table is optional for the index
-
-        def canonical_department(name: str) -> str:
-            return name
-
     out: dict[str, None] = {}
     for name in names:
-        if not name or not name.strip():
-            continue
-        try:
+        if name and name.strip():
             canonical = canonical_department(name) or name
-        except Exception:  # a lookup problem must not stop indexing
-            log.debug("canonical_department(%r) failed", name, exc_info=True)
-            canonical = name
-        out[normalize_text(canonical.strip())] = None
+            out[normalize_text(canonical.strip())] = None
     return list(out)
 
 
