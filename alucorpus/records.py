@@ -24,6 +24,30 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class Copy:
+    """One stored copy of a document: a file (or table row) it came in as."""
+
+    id: str  # the copy's own record id
+    source: str
+    format: str
+    url: str | None
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One version of a law or regulation, in a document's version chain."""
+
+    id: str  # the document id of that version
+    date: str | None  # its version date (成文 or revision date), YYYY-MM-DD
+    status: str  # "in_force", "superseded", "repealed" or "unknown"
+
+
+#: The values of :attr:`Record.status`.
+STATUSES = ("in_force", "superseded", "repealed", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
 class Record:
     """One policy document.
 
@@ -56,6 +80,16 @@ class Record:
     script: str = "simplified"  # "traditional" when the original text is in Traditional script
     warnings: tuple[str, ...] = ()  # what the parser noticed but could not reconcile
     meta: tuple[tuple[str, str], ...] = ()  # other source fields (索引号, 主题分类, ...), in order
+    # -- dates beyond 成文/发布日期 ----------------------------------------------------------------
+    issued_year: int | None = None  # the year of the best date known, even without a day
+    date_source: str | None = None  # where issued/issued_year came from (see alucorpus.dates)
+    # -- where it applies ------------------------------------------------------------------------
+    jurisdiction: str = ""  # "national", "taiwan", or the province or city (海南省, 新余市)
+    # -- the document over its copies (filled by alucorpus.documents) ---------------------------
+    copies: tuple[Copy, ...] = ()  # every stored copy; empty on a copy itself
+    field_sources: tuple[tuple[str, str], ...] = ()  # field group -> id of the copy it came from
+    status: str = "unknown"  # one of STATUSES
+    versions: tuple[Version, ...] = ()  # the version chain, oldest first, this one included
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form: plain lists and dicts, keys in field order."""
@@ -64,6 +98,7 @@ class Record:
             {"title": a.title, "paragraphs": list(a.paragraphs)} for a in self.attachments
         ]
         data["meta"] = dict(self.meta)
+        data["field_sources"] = dict(self.field_sources)
         for name, value in data.items():
             if isinstance(value, tuple):
                 data[name] = list(value)
@@ -79,6 +114,11 @@ class Record:
             for a in data.get("attachments", ())
         )
         values["meta"] = tuple((str(k), str(v)) for k, v in dict(data.get("meta", {})).items())
+        values["copies"] = tuple(Copy(**c) for c in data.get("copies", ()))
+        values["versions"] = tuple(Version(**v) for v in data.get("versions", ()))
+        values["field_sources"] = tuple(
+            (str(k), str(v)) for k, v in dict(data.get("field_sources", {})).items()
+        )
         for name in (
             "departments",
             "departments_en",
@@ -119,4 +159,13 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-__all__ = ["SCHEMA_VERSION", "Attachment", "Record", "record_id", "sha256_hex"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "STATUSES",
+    "Attachment",
+    "Copy",
+    "Record",
+    "Version",
+    "record_id",
+    "sha256_hex",
+]

@@ -151,7 +151,12 @@ def parse_bytes(path: str, data: bytes, options: ParseOptions | None = None) -> 
     doc = read_source(path, data)
     name = detect_format(doc)
     records = _module(name).parse(doc, options or ParseOptions())
-    return [_with_script(record) for record in records]
+    return [_finish(record) for record in records]
+
+
+def _finish(record: Record) -> Record:
+    """What every format's records get after parsing, from the fields already parsed."""
+    return _with_script(record)
 
 
 def _with_script(record: Record) -> Record:
