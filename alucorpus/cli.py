@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -206,6 +207,15 @@ def format_record(record: Record) -> str:
     add("departments_en", "; ".join(d for d in record.departments_en if d))
     add("issued", record.issued)
     add("published", record.published)
+    if record.issued_year and not (record.issued or record.published):
+        add("year", f"{record.issued_year} (no day known; from the {record.date_source})")
+    elif record.date_source:
+        add("date_source", record.date_source)
+    add("jurisdiction", record.jurisdiction)
+    add("status", record.status if record.status != "unknown" or record.versions else "")
+    for version in record.versions:
+        mark = "  <- this one" if version.id == record.id else ""
+        add("version", f"{version.date or 'undated'}  {version.status:<10}  {version.id}{mark}")
     add("doc_type", record.doc_type)
     add("addressee", record.addressee)
     add("lang", f"{record.lang} ({record.format}, {record.script})")
@@ -223,6 +233,9 @@ def format_record(record: Record) -> str:
     add("url", record.url)
     for warning in record.warnings:
         add("warning", warning)
+    for copy in record.copies if len(record.copies) > 1 else ():
+        used = [field for field, copy_id in record.field_sources if copy_id == copy.id]
+        add("copy", f"{copy.source} ({copy.format})" + (f": {', '.join(used)}" if used else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -321,7 +334,8 @@ def stats(ctx: click.Context, fmt: str) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(
-        f"{data['documents']} documents in {data['home']}; index {data['index_bytes'] / 1e6:.1f} MB"
+        f"{data['documents']} documents ({data['copies']} copies: files and table rows) in "
+        f"{data['home']}; index {data['index_bytes'] / 1e6:.1f} MB"
     )
     for key, label in (
         ("by_lang", "language"),
@@ -351,6 +365,11 @@ def stats(ctx: click.Context, fmt: str) -> None:
 @click.option("--since", help="Issued on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", help="Issued on or before (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--type", "doc_type", help="Only this document type (通知, 意见, 条例 …).")
+@click.option(
+    "--jurisdiction",
+    help="Only documents of national, taiwan, unknown, or a province or city "
+    "(海南, Hainan, 新余市); with taiwan, --dept names Taiwan's agencies.",
+)
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option(
@@ -390,6 +409,7 @@ def search(
     since: str | None,
     until: str | None,
     doc_type: str | None,
+    jurisdiction: str | None,
     limit: int,
     page: int,
     sort: str,
@@ -411,6 +431,7 @@ def search(
             since=since,
             until=until,
             doc_type=doc_type,
+            jurisdiction=jurisdiction,
             limit=limit,
             offset=(page - 1) * limit,
             sort=sort,
@@ -470,19 +491,30 @@ def render_results(
             part
             for part in (
                 f"{rank:>3}.",
-                hit.issued or "----------",
+                hit.issued or (f"{hit.issued_year}      " if hit.issued_year else "----------"),
                 hit.doc_number or "",
                 "、".join(hit.departments[:3]) + ("…" if len(hit.departments) > 3 else ""),
             )
             if part
         )
         title = click.style(hit.title, bold=True) if color else hit.title
-        lines.append(f"{head}\n     {title}   [{hit.id[:8]}]")
+        status = f"  ({hit.status.replace('_', ' ')})" if hit.status in _SHOWN_STATUSES else ""
+        lines.append(f"{head}\n     {title}{status}   [{hit.id[:8]}]")
+        if len(hit.copies) > 1:
+            formats = Counter(copy.format for copy in hit.copies)
+            lines.append(
+                f"     {len(hit.copies)} copies: "
+                + ", ".join(f"{name} ×{n}" if n > 1 else name for name, n in formats.items())
+            )
         for snippet in hit.snippets[:2]:
             lines.append("     " + _highlight(snippet.text, snippet.highlights, color))
         if explain:
             lines.append("     matched: " + (", ".join(hit.matched_terms) or "-"))
     return "\n".join(lines) + "\n"
+
+
+#: Statuses a hit line names (in force is the usual case; unknown says nothing).
+_SHOWN_STATUSES = ("superseded", "repealed")
 
 
 def _highlight(text: str, spans: tuple[tuple[int, int], ...], color: bool) -> str:

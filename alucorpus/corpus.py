@@ -330,6 +330,7 @@ class Corpus:
                 items.append(item)
         with self._writing() as store:
             self._ingest_items(store, items, columns or {}, report, progress, force=False)
+            self._refresh_documents(store)
             if index:
                 report.indexed = self._update_index(store, progress=progress)
         return report
@@ -469,6 +470,7 @@ class Corpus:
                 records_of[raw_path],
                 options=file_columns.get(raw_path) or {},
                 extra_paths=extra_paths[raw_path],
+                given=p.item.given,
             )
             status = (
                 "added"
@@ -505,10 +507,13 @@ class Corpus:
         """The live index generation named by HOME/index/CURRENT, if any."""
         return IndexGenerations(self.layout.index).current()
 
-    def _update_index(
-        self, store: Store, removed_ids: Iterable[str] = (), *, progress: Progress | None = None
-    ) -> int:
-        """Index every record the index does not have yet; drop removed ones."""
+    def _refresh_documents(self, store: Store) -> int:
+        """Group stored copies into documents and rebuild the documents that changed."""
+        crash_point("before-documents")
+        return store.refresh_documents()
+
+    def _update_index(self, store: Store, *, progress: Progress | None = None) -> int:
+        """Index every document the index does not have yet; drop removed ones."""
         from .errors import IndexOutdatedError
         from .index import Index
 
@@ -525,7 +530,7 @@ class Corpus:
         try:
             # Deletions and additions go into one whoosh commit; the queue of deletions
             # is cleared only after it, so a crash in between repeats them harmlessly.
-            deletes = sorted(set(store.pending_deletes()) | set(removed_ids))
+            deletes = store.pending_deletes()
             records = list(store.records(unindexed_only=True))
             if records or deletes:
                 _index_records(index, records, progress, delete_ids=deletes)
@@ -578,22 +583,28 @@ class Corpus:
         """
         report = IngestReport()
         raw = self.layout.raw
-        items: list[InputFile] = []
+        found: list[InputFile] = []
         if raw.is_dir():
             for item in iter_input_files([str(raw)], raw):
                 if isinstance(item, InputFile):
-                    items.append(item)
+                    found.append(item)
         with self._writing() as store:
-            present = {i.raw_path for i in items}
-            removed_ids: list[str] = []
+            present = {i.raw_path for i in found}
             for raw_path in sorted(set(store.files()) - present):
-                removed_ids.extend(store.forget_file(raw_path))
+                store.forget_file(raw_path)
                 report.removed += 1
+            # Parsed under the path each file was first given as, so that a record's
+            # source does not turn into HOME/raw/... (see Store.given_path).
+            items = [
+                InputFile(store.given_path(i.raw_path) or i.given, i.real, i.raw_path)
+                for i in found
+            ]
             self._ingest_items(store, items, {}, report, progress, force=full, keep_raw=False)
+            self._refresh_documents(store)
             if full:
                 report.indexed = self._rebuild_index(store, progress=progress)
             else:
-                report.indexed = self._update_index(store, removed_ids, progress=progress)
+                report.indexed = self._update_index(store, progress=progress)
         return report
 
     # -- reading ----------------------------------------------------------------------------------
@@ -609,7 +620,7 @@ class Corpus:
             raise StorageError(storage_message(exc, self.layout.store)) from None
 
     def get(self, record_id: str) -> Record:
-        """The record with this id (a unique prefix of it is enough)."""
+        """The document with this id or with a copy of this id (a unique prefix is enough)."""
         store = self._read_store()
         try:
             record = store.get(record_id)
@@ -628,10 +639,18 @@ class Corpus:
         return record
 
     def records(self) -> Iterator[Record]:
-        """Every stored record."""
+        """Every document (one record per document, made from its copies)."""
         store = self._read_store()
         try:
             yield from store.records()
+        finally:
+            store.close()
+
+    def copies(self) -> Iterator[Record]:
+        """Every stored copy: each file or table row as it came in."""
+        store = self._read_store()
+        try:
+            yield from store.copies()
         finally:
             store.close()
 
@@ -665,6 +684,7 @@ class Corpus:
         since: str | None = None,
         until: str | None = None,
         doc_type: str | None = None,
+        jurisdiction: str | None = None,
         limit: int = 10,
         offset: int = 0,
         sort: str = "relevance",
@@ -681,6 +701,9 @@ class Corpus:
                 full names, short forms or English names.
             since, until: issue-date bounds, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
             doc_type: only this document type (通知, 意见 …).
+            jurisdiction: only documents of this jurisdiction: national, taiwan, unknown,
+                or a province or city in either script or English (海南, Hainan, 新余市);
+                with "taiwan", ``departments`` name Taiwan's agencies.
             limit, offset: the page of hits.
             sort: "relevance" or "issued" (newest first).
             translation: how a query is carried into the other language: "structured"
@@ -716,6 +739,7 @@ class Corpus:
                     since=since,
                     until=until,
                     doc_type=doc_type,
+                    jurisdiction=jurisdiction,
                     limit=limit,
                     offset=offset,
                     sort=sort,
@@ -761,7 +785,10 @@ class Corpus:
             kept.close()
 
     def stats(self) -> dict[str, Any]:
-        """Documents by language, format, department and year; index size in bytes."""
+        """Documents (and their stored copies) by language, format, department and year.
+
+        Also the index size in bytes.
+        """
         by_lang: Counter[str] = Counter()
         by_format: Counter[str] = Counter()
         by_department: Counter[str] = Counter()
@@ -774,7 +801,13 @@ class Corpus:
             for name in record.departments or ("(none)",):
                 by_department[name] += 1
             date = record.issued or record.published
-            by_year[date[:4] if date else "(undated)"] += 1
+            year = record.issued_year or (int(date[:4]) if date else None)
+            by_year[str(year) if year else "(undated)"] += 1
+        store = self._read_store()
+        try:
+            copies = store.count_copies()
+        finally:
+            store.close()
         index_dir = self._current_index_dir()
         index_bytes = (
             sum(f.stat().st_size for f in index_dir.iterdir() if f.is_file()) if index_dir else 0
@@ -782,6 +815,7 @@ class Corpus:
         return {
             "home": str(self.home),
             "documents": total,
+            "copies": copies,
             "by_lang": dict(by_lang.most_common()),
             "by_format": dict(by_format.most_common()),
             "by_department": dict(by_department.most_common()),
@@ -870,6 +904,7 @@ class Corpus:
         since: str | None = None,
         until: str | None = None,
         doc_type: str | None = None,
+        jurisdiction: str | None = None,
     ) -> Concordance:
         """Every occurrence of a term with its context (a concordance).
 
@@ -878,7 +913,7 @@ class Corpus:
             width: display columns of context on each side.
             match: "words" (token sequence, as search) or "chars" (substring).
             lang: only text in this language ("zh" or "en").
-            departments, since, until, doc_type: as for :meth:`search`.
+            departments, since, until, doc_type, jurisdiction: as for :meth:`search`.
 
         >>> Corpus("data").kwic("电解铝").render()  # doctest: +SKIP
         """
@@ -894,7 +929,11 @@ class Corpus:
                 match=match,
                 lang=lang,
                 restrict=Filter(
-                    tuple(departments) if departments else None, since, until, doc_type
+                    tuple(departments) if departments else None,
+                    since,
+                    until,
+                    doc_type,
+                    jurisdiction=jurisdiction,
                 ),
             )
         finally:
@@ -911,6 +950,7 @@ class Corpus:
         since: str | None = None,
         until: str | None = None,
         doc_type: str | None = None,
+        jurisdiction: str | None = None,
     ) -> Trend:
         """Documents and occurrences of each term per year or month (see alucorpus.trends)."""
         from .search import Filter
@@ -925,7 +965,11 @@ class Corpus:
                 match=match,
                 lang=lang,
                 restrict=Filter(
-                    tuple(departments) if departments else None, since, until, doc_type
+                    tuple(departments) if departments else None,
+                    since,
+                    until,
+                    doc_type,
+                    jurisdiction=jurisdiction,
                 ),
             )
         finally:

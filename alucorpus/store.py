@@ -3,13 +3,18 @@
 SQLite gives atomic commits and concurrent readers for free, which is what a
 corpus that people search while a batch job runs needs. The store keeps:
 
-* ``files``: every raw file kept under HOME/raw, with its hash;
-* ``records``: the JSON form of every record, the raw files it came from, and
-  whether the search index has it yet (so an interrupted ingest is finished by
-  the next one);
-* ``index_deletes``: ids removed from the store that the search index may still
-  hold. They are queued in the same transaction that removes the record, so a
-  crash between the store commit and the index commit cannot leave a stale hit:
+* ``files``: every raw file kept under HOME/raw, with its hash and the path it
+  was first given as (a record's ``source`` stays that path across reindexing);
+* ``records``: every stored *copy* (a file or table row as it came): its JSON form,
+  the raw files it came from, its identity keys (alucorpus.documents), and whether
+  its document has been rebuilt since it was stored;
+* ``documents``: one row per document, made from its copies
+  (:meth:`Store.refresh_documents`), and whether the search index has it yet (so an
+  interrupted ingest is finished by the next one); ``document_copies`` maps each
+  copy to its document;
+* ``index_deletes``: document ids the search index may still hold but the store no
+  longer does. They are queued in the same transaction that removes the document, so
+  a crash between the store commit and the index commit cannot leave a stale hit:
   the next index update deletes them and only then clears the queue.
 """
 
@@ -19,7 +24,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,16 +38,29 @@ CREATE TABLE IF NOT EXISTS files (
     sha256   TEXT NOT NULL,
     size     INTEGER NOT NULL,
     added    REAL NOT NULL,
-    options  TEXT NOT NULL DEFAULT '{}'  -- JSON: column overrides, reused by reindex
+    options  TEXT NOT NULL DEFAULT '{}',  -- JSON: column overrides, reused by reindex
+    given    TEXT               -- the path the file was first ingested as
 );
 CREATE TABLE IF NOT EXISTS records (
     id        TEXT PRIMARY KEY,
     raw_paths TEXT NOT NULL,     -- JSON list: a bilingual record comes from two files
     pair_key  TEXT,              -- joins two language sides of one document (Taiwan PCODE)
     lang      TEXT NOT NULL,
-    indexed   INTEGER NOT NULL DEFAULT 0,
-    json      TEXT NOT NULL
+    merged    INTEGER NOT NULL DEFAULT 0,  -- its document was rebuilt since it was stored
+    json      TEXT NOT NULL,
+    identity  TEXT NOT NULL DEFAULT '[[], null, null]'  -- JSON: documents.Identity
 );
+CREATE TABLE IF NOT EXISTS documents (
+    id      TEXT PRIMARY KEY,    -- the smallest of its copies' ids
+    members TEXT NOT NULL,       -- JSON list of copy ids, sorted
+    indexed INTEGER NOT NULL DEFAULT 0,
+    json    TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS document_copies (
+    record_id TEXT PRIMARY KEY,
+    doc_id    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS document_copies_doc ON document_copies(doc_id);
 CREATE INDEX IF NOT EXISTS records_pair ON records(pair_key);
 CREATE TABLE IF NOT EXISTS record_files (
     record_id TEXT NOT NULL,
@@ -71,6 +89,7 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            self._migrate()
             self._db.execute(
                 "INSERT OR IGNORE INTO info VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
@@ -79,6 +98,30 @@ class Store:
             busy = "locked" in str(exc) or "busy" in str(exc)
             error = StoreBusyError if busy else StorageError
             raise error(f"{path}: {exc}") from exc
+
+    def _migrate(self) -> None:
+        """Bring a store written by an earlier version up to this schema (in place)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(records)")}
+        if "identity" in columns:
+            return
+        from .documents import identity_of
+
+        with self._transaction():
+            self._db.execute("ALTER TABLE records RENAME COLUMN indexed TO merged")
+            self._db.execute(
+                "ALTER TABLE records ADD COLUMN identity TEXT NOT NULL DEFAULT '[[], null, null]'"
+            )
+            self._db.execute("ALTER TABLE files ADD COLUMN given TEXT")
+            rows = list(self._db.execute("SELECT id, json FROM records"))
+            for record_id, text in rows:
+                identity = identity_of(Record.from_dict(json.loads(text)))
+                self._db.execute(
+                    "UPDATE records SET identity = ?, merged = 0 WHERE id = ?",
+                    (json.dumps(identity.to_json(), ensure_ascii=False), record_id),
+                )
+            # The index held copies: every document is new to it (the index's schema
+            # version changed too, so it is rebuilt anyway).
+            self._db.execute("DELETE FROM index_deletes")
 
     def close(self) -> None:
         """Close the connection."""
@@ -128,12 +171,15 @@ class Store:
         *,
         options: dict[str, str] | None = None,
         extra_paths: dict[str, list[str]] | None = None,
+        given: str | None = None,
     ) -> list[str]:
-        """Atomically make ``records`` the records of ``raw_path``.
+        """Atomically make ``records`` the stored copies of ``raw_path``.
 
-        Records that came from the old version of the file are removed (their ids are
-        returned, so the caller can delete them from the index). ``extra_paths`` names
-        other raw files a record also came from (the other side of a bilingual pair).
+        Copies that came from the old version of the file are removed (their ids are
+        returned); their documents are rebuilt by the next :meth:`refresh_documents`.
+        ``extra_paths`` names other raw files a record also came from (the other side
+        of a bilingual pair). ``given`` is the path the file was ingested as; the
+        first one given is kept.
         """
         extra_paths = extra_paths or {}
         with self._transaction():
@@ -148,13 +194,16 @@ class Store:
             gone = [i for i in old_ids if i not in new_ids]
             self._delete_ids(gone)
             self._db.execute(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?,"
+                " COALESCE((SELECT given FROM files WHERE raw_path = ?), ?))",
                 (
                     raw_path,
                     sha256,
                     size,
                     time.time(),
                     json.dumps(options or {}, ensure_ascii=False),
+                    raw_path,
+                    given,
                 ),
             )
             for record in new:
@@ -162,48 +211,63 @@ class Store:
                 self._put(record, paths)
         return gone
 
+    def given_path(self, raw_path: str) -> str | None:
+        """The path a raw file was first ingested as (None for one stored before it was kept)."""
+        row = self._db.execute("SELECT given FROM files WHERE raw_path = ?", (raw_path,)).fetchone()
+        return row[0] if row else None
+
     def _put(self, record: Record, raw_paths: list[str]) -> None:
+        from .documents import identity_of
+
         self._db.execute(
-            "INSERT OR REPLACE INTO records (id, raw_paths, pair_key, lang, indexed, json)"
-            " VALUES (?, ?, ?, ?, 0, ?)",
+            "INSERT OR REPLACE INTO records (id, raw_paths, pair_key, lang, merged, json, identity)"
+            " VALUES (?, ?, ?, ?, 0, ?, ?)",
             (
                 record.id,
                 json.dumps(raw_paths, ensure_ascii=False),
                 pair_key(record),
                 record.lang,
                 json.dumps(record.to_dict(), ensure_ascii=False),
+                json.dumps(identity_of(record).to_json(), ensure_ascii=False),
             ),
         )
         for path in raw_paths:
             self._db.execute("INSERT OR IGNORE INTO record_files VALUES (?, ?)", (record.id, path))
-        # Stored again (indexed = 0): the next index update replaces it, not deletes it.
-        self._db.execute("DELETE FROM index_deletes WHERE id = ?", (record.id,))
 
     def _delete_ids(self, ids: Iterable[str]) -> None:
+        # Their documents notice at the next refresh_documents: a member is gone.
         for record_id in ids:
             self._db.execute("DELETE FROM records WHERE id = ?", (record_id,))
             self._db.execute("DELETE FROM record_files WHERE record_id = ?", (record_id,))
-            # Queued in the same transaction: the index drops it at its next commit.
-            self._db.execute("INSERT OR IGNORE INTO index_deletes VALUES (?)", (record_id,))
 
     def delete_records(self, ids: Iterable[str]) -> None:
-        """Remove records (the raw files stay)."""
+        """Remove stored copies (the raw files stay)."""
         with self._transaction():
             self._delete_ids(ids)
 
-    def get(self, record_id: str) -> Record | None:
-        """The record with this id, or None."""
+    def get_copy(self, record_id: str) -> Record | None:
+        """The stored copy with this id, or None."""
         row = self._db.execute("SELECT json FROM records WHERE id = ?", (record_id,)).fetchone()
         return Record.from_dict(json.loads(row[0])) if row else None
 
+    def get(self, record_id: str) -> Record | None:
+        """The document with this id, or the document of the copy with this id, or None."""
+        row = self._db.execute(
+            "SELECT json FROM documents WHERE id = ?"
+            " OR id = (SELECT doc_id FROM document_copies WHERE record_id = ?)",
+            (record_id, record_id),
+        ).fetchone()
+        return Record.from_dict(json.loads(row[0])) if row else None
+
     def find_by_prefix(self, prefix: str) -> list[str]:
-        """Ids that start with ``prefix`` (so users can type a short id)."""
+        """Document ids that start with ``prefix``, or whose copies' ids do (a short id)."""
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return [
             r[0]
             for r in self._db.execute(
-                "SELECT id FROM records WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 10",
-                (escaped + "%",),
+                "SELECT DISTINCT doc_id FROM document_copies WHERE record_id LIKE ? ESCAPE '\\'"
+                " OR doc_id LIKE ? ESCAPE '\\' ORDER BY doc_id LIMIT 10",
+                (escaped + "%", escaped + "%"),
             )
         ]
 
@@ -216,17 +280,24 @@ class Store:
             )
         ]
 
-    def records(self, *, unindexed_only: bool = False, batch: int = 256) -> Iterator[Record]:
-        """Every stored record, in id order, read ``batch`` rows at a time.
+    def copies(self, *, batch: int = 256) -> Iterator[Record]:
+        """Every stored copy, in id order, read ``batch`` rows at a time."""
+        yield from self._stream("SELECT json FROM records ORDER BY id", batch)
 
-        Streams: at 50k records the JSON of all rows at once (``fetchall``) would cost
+    def records(self, *, unindexed_only: bool = False, batch: int = 256) -> Iterator[Record]:
+        """Every document, in id order, read ``batch`` rows at a time.
+
+        Streams: at 50k documents the JSON of all rows at once (``fetchall``) would cost
         hundreds of MB on top of whatever the caller keeps. The cursor reads from one
         snapshot of the database (one statement), so the rows are consistent.
         """
-        sql = "SELECT json FROM records"
+        sql = "SELECT json FROM documents"
         if unindexed_only:
             sql += " WHERE indexed = 0"
-        cursor = self._db.execute(sql + " ORDER BY id")
+        yield from self._stream(sql + " ORDER BY id", batch)
+
+    def _stream(self, sql: str, batch: int) -> Iterator[Record]:
+        cursor = self._db.execute(sql)
         try:
             while rows := cursor.fetchmany(batch):
                 for (text,) in rows:
@@ -235,27 +306,27 @@ class Store:
             cursor.close()
 
     def lazy_records(self) -> StoredRecords:
-        """Every record, in id order, read one at a time when asked for.
+        """Every document, in id order, read one at a time when asked for.
 
         A full rebuild hands this to forked index workers: the parent holds only the
         ids, so its memory does not grow with the corpus.
         """
-        ids = [r[0] for r in self._db.execute("SELECT id FROM records ORDER BY id")]
+        ids = [r[0] for r in self._db.execute("SELECT id FROM documents ORDER BY id")]
         return StoredRecords(self.path, ids)
 
     def ids(self) -> set[str]:
-        """Every stored record id."""
-        return {r[0] for r in self._db.execute("SELECT id FROM records")}
+        """Every document id."""
+        return {r[0] for r in self._db.execute("SELECT id FROM documents")}
 
     def mark_indexed(self, ids: Iterable[str], indexed: bool = True) -> None:
-        """Record that the search index holds (or no longer holds) these records."""
+        """Record that the search index holds (or no longer holds) these documents."""
         with self._transaction():
             self._db.executemany(
-                "UPDATE records SET indexed = ? WHERE id = ?", [(int(indexed), i) for i in ids]
+                "UPDATE documents SET indexed = ? WHERE id = ?", [(int(indexed), i) for i in ids]
             )
 
     def pending_deletes(self) -> list[str]:
-        """Ids removed from the store that the search index may still hold."""
+        """Document ids removed from the store that the search index may still hold."""
         return [r[0] for r in self._db.execute("SELECT id FROM index_deletes ORDER BY id")]
 
     def clear_deletes(self, ids: Iterable[str] | None = None) -> None:
@@ -267,13 +338,87 @@ class Store:
                 self._db.executemany("DELETE FROM index_deletes WHERE id = ?", [(i,) for i in ids])
 
     def mark_all_unindexed(self) -> None:
-        """After a full rebuild starts: every record must be indexed again."""
+        """After a full rebuild starts: every document must be indexed again."""
         with self._transaction():
-            self._db.execute("UPDATE records SET indexed = 0")
+            self._db.execute("UPDATE documents SET indexed = 0")
 
     def count(self) -> int:
-        """Number of records."""
+        """Number of documents."""
+        return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def count_copies(self) -> int:
+        """Number of stored copies (files and table rows)."""
         return int(self._db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
+
+    # -- documents -----------------------------------------------------------------------------
+
+    def refresh_documents(
+        self, finish: Callable[[list[Record]], list[Record]] | None = None
+    ) -> int:
+        """Group the stored copies into documents and rebuild the documents that changed.
+
+        A document is rebuilt when its set of copies changed or one of its copies was
+        stored again; a document left without copies is removed and queued for
+        deletion from the index, in the same transaction. ``finish`` gets the rebuilt
+        documents and returns them completed (version chains, status). Returns how
+        many documents were rebuilt or removed.
+        """
+        from .documents import Identity, group_ids, merge_copies
+
+        with self._transaction():
+            identities: dict[str, Identity] = {}
+            dirty: set[str] = set()
+            for record_id, identity, merged in self._db.execute(
+                "SELECT id, identity, merged FROM records"
+            ):
+                identities[record_id] = Identity.from_json(json.loads(identity))
+                if not merged:
+                    dirty.add(record_id)
+            old = {
+                doc_id: tuple(json.loads(members))
+                for doc_id, members in self._db.execute("SELECT id, members FROM documents")
+            }
+            groups = {group[0]: tuple(group) for group in group_ids(identities)}
+            changed = [
+                members
+                for doc_id, members in groups.items()
+                if old.get(doc_id) != members or dirty.intersection(members)
+            ]
+            removed = [doc_id for doc_id in old if doc_id not in groups]
+            for doc_id in removed:
+                self._db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+                self._db.execute("DELETE FROM document_copies WHERE doc_id = ?", (doc_id,))
+                self._db.execute("INSERT OR IGNORE INTO index_deletes VALUES (?)", (doc_id,))
+            built = [merge_copies([self._copy(i) for i in members]) for members in changed]
+            if finish is not None:
+                built = finish(built)
+            for document, members in zip(built, changed, strict=True):
+                self._db.execute(
+                    "INSERT OR REPLACE INTO documents (id, members, indexed, json)"
+                    " VALUES (?, ?, 0, ?)",
+                    (
+                        document.id,
+                        json.dumps(list(members)),
+                        json.dumps(document.to_dict(), ensure_ascii=False),
+                    ),
+                )
+                self._db.execute("DELETE FROM document_copies WHERE doc_id = ?", (document.id,))
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO document_copies VALUES (?, ?)",
+                    [(member, document.id) for member in members],
+                )
+                # Stored again (indexed = 0): the next index update replaces it.
+                self._db.execute("DELETE FROM index_deletes WHERE id = ?", (document.id,))
+            self._db.executemany(
+                "UPDATE records SET merged = 1 WHERE id = ?", [(i,) for i in dirty]
+            )
+        return len(changed) + len(removed)
+
+    def _copy(self, record_id: str) -> Record:
+        copy = self.get_copy(record_id)
+        if copy is None:  # read inside the transaction that listed it: cannot happen
+            raise StorageError(f"{self.path}: copy {record_id} vanished during a refresh")
+        return copy
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
@@ -319,7 +464,7 @@ class _Transaction:
 
 
 class StoredRecords(Sequence[Record]):
-    """Records of a store by position, each read from SQLite on demand.
+    """Documents of a store by position, each read from SQLite on demand.
 
     Each process (a forked worker included) opens its own read-only connection, since
     a SQLite connection must not cross a fork.
@@ -339,11 +484,11 @@ class StoredRecords(Sequence[Record]):
             return [self[i] for i in range(*position.indices(len(self)))]
         row = (
             self._connection()
-            .execute("SELECT json FROM records WHERE id = ?", (self.ids[position],))
+            .execute("SELECT json FROM documents WHERE id = ?", (self.ids[position],))
             .fetchone()
         )
         if row is None:
-            raise StorageError(f"{self.path}: record {self.ids[position]} vanished during a read")
+            raise StorageError(f"{self.path}: document {self.ids[position]} vanished during a read")
         return Record.from_dict(json.loads(row[0]))
 
     def _connection(self) -> sqlite3.Connection:

@@ -39,7 +39,11 @@ DOCUMENT_COLUMNS = (
     "departments",
     "issued",
     "published",
+    "issued_year",
+    "date_source",
     "doc_type",
+    "jurisdiction",
+    "status",
     "lang",
     "script",
     "format",
@@ -47,6 +51,8 @@ DOCUMENT_COLUMNS = (
     "cites",
     "url",
     "source",
+    "copies",
+    "copy_sources",
 )
 #: Columns that only a hit row has, in order; they come before the document columns.
 HIT_COLUMNS = ("rank", "score", "snippet_field", "snippet_paragraph", "snippet", "highlights")
@@ -90,7 +96,11 @@ def record_row(record: Record, *, text: bool = False) -> dict[str, Any]:
         "departments": JOIN.join(record.departments),
         "issued": record.issued,
         "published": record.published,
+        "issued_year": record.issued_year,
+        "date_source": record.date_source,
         "doc_type": record.doc_type,
+        "jurisdiction": record.jurisdiction,
+        "status": record.status,
         "lang": record.lang,
         "script": record.script,
         "format": record.format,
@@ -98,6 +108,9 @@ def record_row(record: Record, *, text: bool = False) -> dict[str, Any]:
         "cites": JOIN.join(record.cites),
         "url": record.url,
         "source": record.source,
+        # A stored copy (never merged) counts itself.
+        "copies": len(record.copies) or 1,
+        "copy_sources": JOIN.join(c.source for c in record.copies) or record.source,
     }
     if text:
         row["text"] = record.text

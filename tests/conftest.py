@@ -44,6 +44,18 @@ def research_corpus(shared_corpus: Path, tmp_path_factory: pytest.TempPathFactor
 
 
 @pytest.fixture(scope="session")
+def whole_corpus(shared_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    """The whole shared corpus ingested once per session, as a new user would (~20 s).
+
+    Counts over it come from the corpus as it is today; tests that pin one say where
+    it comes from (the corpus grows between issues).
+    """
+    corpus = Corpus(tmp_path_factory.mktemp("whole-corpus"))
+    corpus.ingest([str(shared_corpus)])
+    return corpus
+
+
+@pytest.fixture(scope="session")
 def seeds() -> Path:
     """The bundled sample in data/raw (the two seed documents)."""
     return SEEDS

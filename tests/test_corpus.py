@@ -137,7 +137,7 @@ def test_sides_in_two_batches_become_one_record_as_parse_shows(tmp_path: Path) -
 
 
 def test_two_chinese_versions_of_one_law_both_stay(tmp_path: Path) -> None:
-    """Same PCODE, no English side: nothing to join, and neither file loses its record."""
+    """Same PCODE, no English side: nothing to join, and neither file loses its copy."""
     zh, _ = _law_sides(tmp_path / "in")
     other = tmp_path / "in" / "older" / "O9999999.json"
     other.parent.mkdir()
@@ -148,4 +148,7 @@ def test_two_chinese_versions_of_one_law_both_stay(tmp_path: Path) -> None:
     corpus = Corpus(tmp_path / "home")
     corpus.ingest([str(zh)])
     corpus.ingest([str(other)])
-    assert len(list(corpus.records())) == 2
+    assert len(list(corpus.copies())) == 2
+    # Same URL (the PCODE's page) and the same version date: one document, two copies.
+    (document,) = corpus.records()
+    assert len(document.copies) == 2

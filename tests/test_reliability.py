@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from alucorpus import Corpus
+from alucorpus.documents import document_id, group_copies
 from alucorpus.errors import StorageError, StoreBusyError
 from alucorpus.index import Index
 from alucorpus.workers import CRASH_ENV
@@ -149,14 +150,14 @@ def base_home(tmp_path_factory: pytest.TempPathFactory, inputs: dict[str, list[s
 
 @pytest.fixture(scope="module")
 def expected(inputs: dict[str, list[str]], base_home: Path) -> dict[str, set[str]]:
-    """Record ids of the base and of each batch (parsing only: no index needed)."""
+    """Document ids of the base and of each batch (parsing only: no index needed)."""
 
     def ids(paths: list[str]) -> set[str]:
-        out: set[str] = set()
+        copies = []
         for _path, result in Corpus.parse(paths):
             assert not isinstance(result, str), result
-            out |= {r.id for r in result}
-        return out
+            copies.extend(result)
+        return {document_id(r.id for r in group) for group in group_copies(copies)}
 
     base = index_ids(base_home)
     assert base == store_ids(base_home) and base

@@ -10,7 +10,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from ..records import Record
+from ..records import Copy, Record
 from ..tables import DOCUMENT_COLUMNS, JOIN, record_row
 
 # -- results as plain values ----------------------------------------------------------------------
@@ -42,7 +42,7 @@ class Snippet:
 
 @dataclass(frozen=True)
 class Hit:
-    """One matching record, in plain values."""
+    """One matching document, in plain values (``copies``: the files it came in as)."""
 
     id: str
     score: float
@@ -53,6 +53,11 @@ class Hit:
     issued: str | None
     snippets: tuple[Snippet, ...]
     matched_terms: tuple[str, ...]
+    issued_year: int | None = None  # the year even when no day is known
+    date_source: str | None = None
+    jurisdiction: str = ""
+    status: str = "unknown"
+    copies: tuple[Copy, ...] = ()  # every stored copy of the document, best first
 
     def to_dict(self, *, explain: bool = False) -> dict[str, Any]:
         """JSON form (the ``hits`` items of ``--format json``).
@@ -67,6 +72,20 @@ class Hit:
             "doc_number": self.doc_number,
             "departments": list(self.departments),
             "issued": self.issued,
+            "issued_year": self.issued_year,
+            "date_source": self.date_source,
+            "jurisdiction": self.jurisdiction,
+            "status": self.status,
+            "copies": [
+                {
+                    "id": c.id,
+                    "source": c.source,
+                    "format": c.format,
+                    "url": c.url,
+                    "sha256": c.sha256,
+                }
+                for c in self.copies
+            ],
             "snippets": [s.to_dict() for s in self.snippets],
         }
         if explain:
@@ -184,7 +203,7 @@ def hit_row(
     """One search hit as a row: rank, score, best snippet and highlights, then metadata.
 
     Without ``record`` the document columns are those a hit carries (id, doc_number,
-    title, departments, issued, source); the others are None.
+    title, departments, dates, jurisdiction, status, source, copies); the others are None.
     """
     snippet = hit.snippets[0] if hit.snippets else None
     row: dict[str, Any] = {
@@ -205,7 +224,13 @@ def hit_row(
         title=hit.title,
         departments=JOIN.join(hit.departments),
         issued=hit.issued,
+        issued_year=hit.issued_year,
+        date_source=hit.date_source,
+        jurisdiction=hit.jurisdiction or None,
+        status=hit.status,
         source=hit.source,
+        copies=len(hit.copies) or 1,
+        copy_sources=JOIN.join(c.source for c in hit.copies) or hit.source,
     )
     if text:
         row["text"] = None
