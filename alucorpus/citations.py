@@ -49,7 +49,7 @@ from typing import Any
 from .analysis import normalize_text
 from .errors import AlucorpusError
 from .ingest.fields import find_doc_numbers
-from .records import Record
+from .records import Record, Version
 
 RELATIONS = ("basis", "implementation", "repeal", "amendment", "issues", "cites")
 GRAPH_FORMATS = ("graphml", "csv")
@@ -417,10 +417,17 @@ class Resolver:
 
     by_number: dict[str, list[str]] = field(default_factory=dict)
     by_title: dict[str, list[str]] = field(default_factory=dict)
+    # Each versioned document's chain, and decree number → the date of the version it
+    # promulgated: a citation of a law with several versions names one of them.
+    chains: dict[str, tuple[Version, ...]] = field(default_factory=dict)
+    numbers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_records(cls, records: Iterable[Record]) -> Resolver:
         """Index records by canonical number and title key (in id order, for stable output)."""
+        from .versions import number_dates
+
+        records = list(records)
         by_number: dict[str, list[str]] = defaultdict(list)
         by_title: dict[str, list[str]] = defaultdict(list)
         for record in sorted(records, key=lambda r: (r.issued or "9999", r.source, r.id)):
@@ -428,7 +435,25 @@ class Resolver:
                 by_number[record.doc_number].append(record.id)
             if record.title:
                 by_title[title_key(record.title)].append(record.id)
-        return cls(dict(by_number), dict(by_title))
+        chains = {r.id: r.versions for r in records if len(r.versions) > 1}
+        numbers = number_dates(r for r in records if r.id in chains)
+        return cls(dict(by_number), dict(by_title), chains, numbers)
+
+    def one_version(self, targets: list[str], link: Link) -> list[str]:
+        """Of several versions of one law, the one the citation names (see pick_version).
+
+        Its number or the citing document's date decides; targets that are not all
+        versions of one chain are left as they are.
+        """
+        from .versions import pick_version
+
+        if len(targets) < 2 or any(t not in self.chains for t in targets):
+            return targets
+        chain = self.chains[targets[0]]
+        members = {v.id for v in chain}
+        if not all(t in members for t in targets):
+            return targets
+        return [pick_version(chain, link.number, at=link.source_date, numbers=self.numbers)]
 
     def find_title(self, title: str) -> list[str]:
         """Records whose title is ``title``: exactly, else the one title ending with it."""
@@ -459,7 +484,7 @@ class Resolver:
             targets = list(self.by_number.get(link.number, ()))
         if not targets and link.title:
             targets = self.find_title(link.title)
-        targets = [t for t in targets if t != link.source]
+        targets = self.one_version([t for t in targets if t != link.source], link)
         return replace(link, targets=tuple(targets))
 
 

@@ -250,7 +250,7 @@ def _clip(text: str, width: int = 70) -> str:
 def _finish_batch(report: IngestReport) -> None:
     for outcome in report.failed:
         click.echo(_one_line(outcome.error or f"{outcome.path}: failed"), err=True)
-    click.echo(f"{report.summary()}; {report.indexed} records indexed", err=True)
+    click.echo(f"{report.summary()}; {report.indexed} documents indexed", err=True)
     if report.failed:
         sys.exit(1)
 

@@ -36,7 +36,8 @@ from .errors import (
 from .generations import IndexGenerations
 from .ingest import join_bilingual, read_input_bytes
 from .ingest.files import FileOutcome, InputFile, iter_input_files, parse_one, read_failure
-from .records import Record
+from .ingest.lawref_db import looks_like_lawref_db, read_law_rows
+from .records import Record, Version
 from .store import Store
 from .workers import crash_point, process_pool
 
@@ -399,6 +400,12 @@ class Corpus:
                     done += 1
                     progress("parse", done, total)
                     continue
+                if looks_like_lawref_db(parsed.data):
+                    # Not documents, but the status of LawRefBook's laws (in force, expired).
+                    report.outcomes.append(self._store_law_db(store, parsed, keep_raw))
+                    done += 1
+                    progress("parse", done, total)
+                    continue
             todo.append(parsed)
 
         file_columns = {
@@ -418,6 +425,26 @@ class Corpus:
         for parsed in todo:
             if parsed.error is not None:
                 report.outcomes.append(FileOutcome(parsed.item.given, "failed", error=parsed.error))
+
+    def _store_law_db(self, store: Store, parsed: _Parsed, keep_raw: bool) -> FileOutcome:
+        """Keep a LawRefBook ``db.sqlite3``: its rows decide which laws are in force."""
+        try:
+            rows = read_law_rows(parsed.data)
+        except ParseError as exc:
+            return FileOutcome(
+                parsed.item.given, "failed", error=read_failure(parsed.item.given, exc)
+            )
+        previous = store.file_hash(parsed.item.raw_path)
+        if keep_raw:
+            self._keep_raw(parsed.item, parsed.data)
+        store.replace_law_rows(
+            parsed.item.raw_path,
+            parsed.sha256,
+            len(parsed.data),
+            rows,
+            given=parsed.item.given,
+        )
+        return FileOutcome(parsed.item.given, "added" if previous is None else "updated")
 
     def _parse_all(
         self, todo: list[_Parsed], file_columns: dict[str, dict[str, str]]
@@ -508,9 +535,23 @@ class Corpus:
         return IndexGenerations(self.layout.index).current()
 
     def _refresh_documents(self, store: Store) -> int:
-        """Group stored copies into documents and rebuild the documents that changed."""
+        """Group stored copies into documents, rebuild the changed ones, renew statuses.
+
+        A status can change without its document changing (a repeal, a newer version
+        or LawRefBook's database came in), so every document's status and version
+        chain is worked out again (see :func:`alucorpus.versions.assign_versions`).
+        """
+        from .citations import build_graph
+        from .versions import StatusEvidence, assign_versions
+
         crash_point("before-documents")
-        return store.refresh_documents()
+        changed = store.refresh_documents()
+
+        def assign(documents: list[Record]) -> dict[str, tuple[str, tuple[Version, ...]]]:
+            evidence = StatusEvidence.build(store.law_rows(), build_graph(documents).links)
+            return assign_versions(documents, evidence)
+
+        return changed + store.refresh_status(assign)
 
     def _update_index(self, store: Store, *, progress: Progress | None = None) -> int:
         """Index every document the index does not have yet; drop removed ones."""

@@ -24,13 +24,16 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import StorageError, StoreBusyError
 from .ingest import pair_key
-from .records import SCHEMA_VERSION, Record
+from .records import SCHEMA_VERSION, Record, Version
+
+if TYPE_CHECKING:
+    from .ingest.lawref_db import LawRow
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -61,6 +64,15 @@ CREATE TABLE IF NOT EXISTS document_copies (
     doc_id    TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS document_copies_doc ON document_copies(doc_id);
+CREATE TABLE IF NOT EXISTS law_status (  -- rows of a LawRefBook db.sqlite3 kept under HOME/raw
+    raw_path   TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    level      TEXT,
+    publish    TEXT,
+    valid_from TEXT,
+    expired    INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS law_status_path ON law_status(raw_path);
 CREATE INDEX IF NOT EXISTS records_pair ON records(pair_key);
 CREATE TABLE IF NOT EXISTS record_files (
     record_id TEXT NOT NULL,
@@ -157,6 +169,7 @@ class Store:
                 )
             ]
             self._delete_ids(ids)
+            self._db.execute("DELETE FROM law_status WHERE raw_path = ?", (raw_path,))
             self._db.execute("DELETE FROM files WHERE raw_path = ?", (raw_path,))
         return ids
 
@@ -413,6 +426,65 @@ class Store:
                 "UPDATE records SET merged = 1 WHERE id = ?", [(i,) for i in dirty]
             )
         return len(changed) + len(removed)
+
+    def refresh_status(
+        self,
+        assign: Callable[[list[Record]], Mapping[str, tuple[str, tuple[Version, ...]]]],
+    ) -> int:
+        """Give every document its status and version chain; return how many changed.
+
+        ``assign`` sees every document (a chain and the repeals that decide a status
+        can reach across the corpus) and returns id → (status, versions); a document
+        whose status or chain changed is stored again, for the index to pick up.
+        """
+        with self._transaction():
+            documents = list(self.records())
+            assigned = assign(documents)
+            changed = 0
+            for document in documents:
+                status, versions = assigned.get(document.id, ("unknown", ()))
+                if (status, versions) == (document.status, document.versions):
+                    continue
+                updated = document.with_changes(status=status, versions=versions)
+                self._db.execute(
+                    "UPDATE documents SET json = ?, indexed = 0 WHERE id = ?",
+                    (json.dumps(updated.to_dict(), ensure_ascii=False), document.id),
+                )
+                changed += 1
+        return changed
+
+    # -- LawRefBook's status database ----------------------------------------------------------
+
+    def replace_law_rows(
+        self, raw_path: str, sha256: str, size: int, rows: Iterable[LawRow], *, given: str
+    ) -> None:
+        """Keep the rows of a LawRefBook ``db.sqlite3`` (a raw file that holds no documents)."""
+        with self._transaction():
+            self._db.execute("DELETE FROM law_status WHERE raw_path = ?", (raw_path,))
+            self._db.executemany(
+                "INSERT INTO law_status VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (raw_path, r.name, r.level, r.publish, r.valid_from, int(r.expired))
+                    for r in rows
+                ],
+            )
+            self._db.execute(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, '{}',"
+                " COALESCE((SELECT given FROM files WHERE raw_path = ?), ?))",
+                (raw_path, sha256, size, time.time(), raw_path, given),
+            )
+
+    def law_rows(self) -> list[LawRow]:
+        """Every LawRefBook status row kept."""
+        from .ingest.lawref_db import LawRow
+
+        return [
+            LawRow(name, level, publish, valid_from, bool(expired))
+            for name, level, publish, valid_from, expired in self._db.execute(
+                "SELECT name, level, publish, valid_from, expired FROM law_status"
+                " ORDER BY raw_path, rowid"
+            )
+        ]
 
     def _copy(self, record_id: str) -> Record:
         copy = self.get_copy(record_id)

@@ -118,7 +118,7 @@ def test_ingest_is_idempotent_and_reports(runner: CliRunner, sample: Path, tmp_p
     assert again.exit_code == 0
     assert (
         again.stderr.splitlines()[-1]
-        == "0 added, 0 updated, 2 unchanged, 0 failed; 0 records indexed"
+        == "0 added, 0 updated, 2 unchanged, 0 failed; 0 documents indexed"
     )
 
 

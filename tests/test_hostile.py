@@ -126,7 +126,7 @@ def test_hostile_folder_one_line_per_bad_file_and_good_files_stored(tmp_path: Pa
     assert elapsed < 60
     lines = result.stderr.splitlines()
     errors = lines[:-1]
-    assert "records indexed" in lines[-1]
+    assert "documents indexed" in lines[-1]
     for name, outcome in expect.items():
         shown = os.fsencode(name).decode("utf-8", "backslashreplace")
         mentions = [line for line in errors if shown in line]
