@@ -846,6 +846,22 @@ class DocNumberTokenizer(_SpanTokenizer):
         return [TokenSpan(t, 0, len(value)) for t in doc_number_tokens(value)]
 
 
+_TITLE_KEY_DROP = re.compile(r"[\s\"'“”‘’「」『』〈〉<>·・]")
+_TITLE_KEY_DASHES = re.compile(r"[—–―\-－~～至]+")
+
+
+def title_key(title: str) -> str:
+    """A title normalised for matching: NFKC, Simplified, no spaces, quotes or dash variants.
+
+    Citations resolve titles by it, and version chains meet by it.
+
+    >>> title_key("《國務院關於“十一五”規劃 的通知》")
+    '《国务院关于十一五规划的通知》'
+    """
+    key = _TITLE_KEY_DROP.sub("", normalize_text(title))
+    return _TITLE_KEY_DASHES.sub("-", key)
+
+
 __all__ = [
     "ANALYZER_VERSION",
     "CJK_IDEOGRAPHS",
@@ -872,6 +888,7 @@ __all__ = [
     "segment",
     "segmenter",
     "sub_words",
+    "title_key",
     "to_simplified",
     "to_simplified_aligned",
     "word_tokens",

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .analysis import normalize_text
+from .analysis import title_key
 from .errors import AlucorpusError
 from .ingest.fields import find_doc_numbers
 from .records import Record, Version
@@ -171,19 +171,6 @@ class Link:
 
 
 # -- title keys -----------------------------------------------------------------------------------
-
-_KEY_DROP_RE = re.compile(r"[\s\"'“”‘’「」『』〈〉<>·・]")
-_DASHES_RE = re.compile(r"[—–―\-－~～至]+")
-
-
-def title_key(title: str) -> str:
-    """A title normalised for matching: NFKC, Simplified, no spaces, quotes or dash variants.
-
-    >>> title_key("《國務院關於“十一五”規劃 的通知》")
-    '《国务院关于十一五规划的通知》'
-    """
-    key = _KEY_DROP_RE.sub("", normalize_text(title))
-    return _DASHES_RE.sub("-", key)
 
 
 # -- extraction -----------------------------------------------------------------------------------

@@ -45,8 +45,9 @@ from dataclasses import dataclass, field
 from datetime import date as _date
 from datetime import timedelta
 from pathlib import PurePath
+from typing import Protocol
 
-from .citations import Link, title_key
+from .analysis import title_key
 from .errors import ParseError
 from .ingest.fields import canonical_doc_number, parse_date
 from .ingest.lawref_db import LawRow
@@ -209,6 +210,25 @@ class Act:
     context: str = ""  # the sentence that says so
 
 
+class RelationLink(Protocol):
+    """What status needs of a citation link (alucorpus.citations.Link, which sits above)."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def relation(self) -> str: ...
+    @property
+    def context(self) -> str: ...
+    @property
+    def targets(self) -> tuple[str, ...]: ...
+    @property
+    def attachment(self) -> int | None: ...
+    @property
+    def source_title(self) -> str: ...
+    @property
+    def source_date(self) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class StatusEvidence:
     """What is known about documents' status besides their version chains.
@@ -224,7 +244,7 @@ class StatusEvidence:
 
     @classmethod
     def build(
-        cls, lawref_rows: Iterable[LawRow] = (), links: Iterable[Link] = ()
+        cls, lawref_rows: Iterable[LawRow] = (), links: Iterable[RelationLink] = ()
     ) -> StatusEvidence:
         """Evidence from LawRefBook rows and from citation links (``build_graph(...).links``).
 

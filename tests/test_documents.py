@@ -191,3 +191,38 @@ def test_sources_stay_as_first_given_across_reindex(
     after = sorted(c.source for c in corpus.copies())
     assert after == before
     assert all(s.startswith(str(seeds)) for s in after)
+
+
+# -- versions and status over the whole corpus ---------------------------------------------------
+
+
+def _mineral_resources_law(corpus: Corpus) -> tuple[Record, Record]:
+    old, new = sorted(_documents_with(corpus, "中华人民共和国矿产资源法"), key=lambda r: r.issued)
+    return old, new
+
+
+def test_mineral_resources_law_versions(whole_corpus: Corpus) -> None:
+    """LawRefBook's 矿产资源法(2009-08-27).md and (2024-11-08).md: one chain."""
+    old, new = _mineral_resources_law(whole_corpus)
+    assert (old.issued, new.issued) == ("2009-08-27", "2024-11-08")
+    assert (old.status, new.status) == ("superseded", "in_force")
+    assert [v.id for v in old.versions] == [v.id for v in new.versions] == [old.id, new.id]
+    hits = whole_corpus.search("矿产资源法", limit=5).hits
+    ranks = [h.id for h in hits]
+    assert ranks.index(new.id) < ranks.index(old.id)
+    assert {h.id: h.status for h in hits}[old.id] == "superseded"
+
+
+def test_citations_point_at_the_version_in_force_when_cited(whole_corpus: Corpus) -> None:
+    """Every corpus document citing 矿产资源法 predates 2024: none cites the 2024 text."""
+    old, new = _mineral_resources_law(whole_corpus)
+    citing_old = whole_corpus.cited_by(old.id)
+    assert citing_old
+    assert all((link.source_date or "") < new.issued for link in citing_old)
+    assert whole_corpus.cited_by(new.id) == []
+
+
+def test_lawrefbook_database_is_status_not_a_document(whole_corpus: Corpus) -> None:
+    assert not [c for c in whole_corpus.copies() if c.source.endswith("db.sqlite3")]
+    statuses = {d.status for d in whole_corpus.records() if d.format == "markdown_law"}
+    assert "in_force" in statuses and "repealed" in statuses
