@@ -196,6 +196,8 @@ def _arrow_schema(pa: Any, columns: Sequence[str]) -> Any:
         "score": pa.float64(),
         "snippet_paragraph": pa.int64(),
         "paragraphs": pa.int64(),
+        "issued_year": pa.int64(),
+        "copies": pa.int64(),
         "highlights": pa.list_(pa.list_(pa.int64())),
     }
     return pa.schema([(c, types.get(c, pa.string())) for c in columns])
