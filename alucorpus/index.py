@@ -42,7 +42,13 @@ from .analysis import (
     run_end_chars,
     word_tokens,
 )
-from .departments import canonical_department
+from .departments import (
+    canonical_department,
+    department_terms,
+    department_terms_en,
+    jurisdiction_within,
+    with_jurisdiction,
+)
 from .errors import IndexOutdatedError, StoreBusyError
 from .records import Record
 
@@ -56,7 +62,9 @@ log = logging.getLogger(__name__)
 #: run-end characters as unigrams in both bigram fields.
 #: 3: body_bigram replaced by body_sub (sub-words of long body words).
 #: 4: positions stored as uint32 arrays (ArrayPositions) in every positional field.
-SCHEMA_VERSION = 4
+#: 7: jurisdiction (facet) and jurisdiction_in (filter); a Taiwan record's departments
+#: indexed as "财政部 (Taiwan)" (alucorpus.departments.qualified_department).
+SCHEMA_VERSION = 7
 
 STAMP_FILE = "alucorpus-stamp.json"
 
@@ -150,9 +158,16 @@ def build_schema() -> Any:
         # 发文字号: canonical whole, 机关代字, year, serial and serial+号 as separate tokens.
         doc_number=fields.TEXT(analyzer=DocNumberTokenizer(), phrase=False),
         # Issuing departments, canonical Chinese names (exact terms; facet "department").
+        # A Taiwan record's are qualified, "财政部 (Taiwan)": never the PRC's 财政部.
         departments=fields.KEYWORD(commas=True, scorable=True),
-        # Their English names, lowercased (exact terms, for dept: filters in English).
+        # Their English names, lowercased (exact terms, for dept: filters in English);
+        # a Taiwan record's with Taiwan's English, qualified the same way.
         departments_en=fields.KEYWORD(commas=True, lowercase=True),
+        # Record.jurisdiction: "national", "taiwan", a province or city, "unknown" (facet).
+        jurisdiction=fields.ID(),
+        # The jurisdiction and a tabled city's province: the jurisdiction filter, so
+        # that 江西省 finds 新余市's documents too.
+        jurisdiction_in=fields.KEYWORD(commas=True),
         # 通知, 意见, 条例 …, Simplified (filter and facet "doc_type").
         doc_type=fields.ID(),
         # "zh" or "en": language of the record's paragraphs (filter).
@@ -262,6 +277,7 @@ def prepare_document(
     ``words``: the (title, title_en, body, body sub-words) tokens when already known
     (from the segmentation cache, :mod:`alucorpus.segcache`); computed here otherwise.
     """
+    record = with_jurisdiction(record)  # a record stored before jurisdictions had none
     parts = segments(record)
     body_texts = [text for _, _, text in parts]
     if words is None:
@@ -280,8 +296,14 @@ def prepare_document(
         "body": words[2],
         "body_sub": words[3],
         "doc_number": doc_number_tokens(record.doc_number) if record.doc_number else [],
-        "departments": canonical_departments(record.departments),
-        "departments_en": [d.lower() for d in record.departments_en if d],
+        "departments": department_terms(
+            canonical_departments(record.departments), record.jurisdiction
+        ),
+        "departments_en": department_terms_en(
+            record.departments, record.departments_en, record.jurisdiction
+        ),
+        "jurisdiction": record.jurisdiction,
+        "jurisdiction_in": jurisdiction_within(record.jurisdiction),
         "doc_type": normalize_text(record.doc_type) if record.doc_type else None,
         "lang": record.lang,
         "format": record.format,

@@ -3,7 +3,7 @@
 A whoosh segment never changes once written (deletions only hide documents), so
 everything searching derives from it can be computed once: the term arrays of broad
 terms (document numbers and weights), the field lengths the scorer uses, sortable
-columns, the facet tables (department, type, year), and which words contain which
+columns, the facet tables (department, type, jurisdiction, year), and which words contain which
 character. Each is read or built here, on first need, and kept in the one bounded
 :class:`DerivedCache` that the open :class:`~alucorpus.index.Index` holds. The
 facet tables and the characters-in-words tables are also kept *beside* the segment
@@ -199,7 +199,7 @@ def terms_with_char(
 
 
 def segment_facets(reader: Any, cache: DerivedCache | None = None) -> dict[str, dict[Any, Any]]:
-    """department / doc_type / year -> label -> local document numbers, for one segment.
+    """department / doc_type / jurisdiction / year -> label -> local document numbers.
 
     Deleted documents may remain in these sets: they are only ever intersected with
     live matches.
@@ -209,9 +209,14 @@ def segment_facets(reader: Any, cache: DerivedCache | None = None) -> dict[str, 
         facets: dict[str, dict[Any, frozenset[int]]] = {
             "department": {},
             "doc_type": {},
+            "jurisdiction": {},
             "year": {},
         }
-        for facet, fieldname in (("department", "departments"), ("doc_type", "doc_type")):
+        for facet, fieldname in (
+            ("department", "departments"),
+            ("doc_type", "doc_type"),
+            ("jurisdiction", "jurisdiction"),
+        ):
             if fieldname not in reader.indexed_field_names():
                 continue
             for btext in reader.lexicon(fieldname):
@@ -240,6 +245,7 @@ def index_facet_arrays(searcher: Any, cache: DerivedCache) -> dict[str, dict[Any
             "department": {},
             "year": {},
             "doc_type": {},
+            "jurisdiction": {},
         }
         for leaf, offset in leaves:
             for facet, labels in segment_facets(leaf, cache).items():

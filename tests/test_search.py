@@ -249,7 +249,7 @@ def test_to_dict_shape(index: Index) -> None:
         "snippets",
     }
     assert data["hits"][0]["doc_number"] == "工信部联原〔2025〕62号"
-    assert set(data["facets"]) == {"department", "year", "doc_type"}
+    assert set(data["facets"]) == {"department", "year", "doc_type", "jurisdiction"}
 
 
 @pytest.mark.parametrize(

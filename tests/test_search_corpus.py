@@ -179,7 +179,7 @@ def test_cli_search_json_shape(corpus: Corpus) -> None:
         "issued",
         "snippets",
     }
-    assert set(data["facets"]) == {"department", "year", "doc_type"}
+    assert set(data["facets"]) == {"department", "year", "doc_type", "jurisdiction"}
 
 
 def test_cli_malformed_query_exit_1(corpus: Corpus) -> None:

@@ -1,9 +1,15 @@
 """A query string (and the search options) become one whoosh query: :func:`build_query`.
 
 :func:`build_query` is the single place a query string becomes a whoosh query;
-:func:`build_filter` turns a :class:`Filter` (departments, dates, type, language)
-into the filter query. Plain words go through the translator
+:func:`build_filter` turns a :class:`Filter` (departments, dates, type, language,
+jurisdiction) into the filter query. Plain words go through the translator
 (:mod:`.translate`) unless ``translation="none"``.
+
+Departments and jurisdictions: a Taiwan record's departments are indexed as
+"财政部 (Taiwan)" (:func:`alucorpus.departments.qualified_department`), so a
+department value means the PRC body unless it says "(Taiwan)", the search is
+restricted to Taiwan (``--jurisdiction taiwan``, or ``jurisdiction:taiwan`` in the same
+AND group as the ``dept:``), or only Taiwan has a body of that name (行政院, 经济部).
 """
 
 from __future__ import annotations
@@ -48,34 +54,81 @@ def _year_query(value: str) -> Any:
     return Q.NumericRange("year", start, end)
 
 
-def department_names(name: str) -> tuple[set[str], set[str]]:
+def department_names(name: str, jurisdiction: str | None = None) -> tuple[set[str], set[str]]:
     """Index terms (Chinese names, English names) that a department filter value stands for.
 
     The name as given, and through :mod:`alucorpus.departments` the canonical name
     and the English name of the body it names (short forms and English
-    abbreviations such as MIIT included).
+    abbreviations such as MIIT included). Which body: Taiwan's agency of that name
+    (its terms "财政部 (Taiwan)") alone when the value ends in "(Taiwan)", when
+    ``jurisdiction`` is "taiwan", or when it is the English name of a Taiwan agency
+    that shares its Chinese name with a PRC body (Ministry of Transportation and
+    Communications); the PRC body alone when the table knows the name as the PRC's
+    (财政部, MOF); both for a name only Taiwan uses (行政院, 经济部) or one the table
+    does not know.
     """
-    zh = {normalize_text(name.strip()), normalize_text(deps.canonical_department(name))}
-    en = {name.strip().lower()}
-    found = deps.lookup_department(name)
+    text, qualified = deps.split_qualifier(name)
+    zh = {normalize_text(text), normalize_text(deps.canonical_department(text))}
+    en = {text.lower()}
+    found = deps.lookup_department(text)
     if found is not None and found.name_en:
         en.add(found.name_en.lower())
-    return {z for z in zh if z}, en
+    zh = {z for z in zh if z}
+    taiwan_wanted = qualified or jurisdiction == deps.TAIWAN
+    if found is not None and found.jurisdiction != deps.TAIWAN and not taiwan_wanted:
+        return zh, en  # the PRC body
+    taiwan_name = deps.taiwan_department(text)
+    if taiwan_name:
+        zh.add(taiwan_name)
+    en |= {deps.department_en(z, deps.TAIWAN).lower() for z in zh} - {""}
+    taiwan = (
+        {deps.qualified_department(z, deps.TAIWAN) for z in zh},
+        {deps.qualified_department(e, deps.TAIWAN).lower() for e in en},
+    )
+    if taiwan_wanted or (found is None and taiwan_name):
+        return taiwan
+    return zh | taiwan[0], en | taiwan[1]
 
 
-def _department_query(names: Iterable[str]) -> Any:
+def _jurisdiction(text: str) -> str:
+    """The jurisdiction a filter value or ``jurisdiction:`` names (QueryError if none)."""
+    value = deps.resolve_jurisdiction(text)
+    if value is None:
+        raise QueryError(
+            f"unknown jurisdiction {text.strip()!r}: use national, taiwan, unknown, or a"
+            " province or city in Chinese or English (海南, Hainan, 新余市, Xinyu)"
+        )
+    return value
+
+
+def _group_jurisdiction(children: Iterable[tuple[Any, ...]]) -> str | None:
+    """The jurisdiction a ``jurisdiction:`` term of an AND group names, for its ``dept:``."""
+    for child in children:
+        if child[0] == "term" and child[1] == "jurisdiction":
+            return deps.resolve_jurisdiction(child[2])
+    return None
+
+
+def _department_query(names: Iterable[str], jurisdiction: str | None = None) -> Any:
     terms = []
     for name in names:
         if not name or not name.strip():
             continue
-        zh, en = department_names(name)
+        zh, en = department_names(name, jurisdiction)
         terms += [Q.Term("departments", z) for z in sorted(zh)]
         terms += [Q.Term("departments_en", e) for e in sorted(en)]
     return or_(terms)
 
 
-def _field_query(name: str, text: str, quoted: bool, plan: QueryPlan, highlight: bool) -> Any:
-    """The whoosh query for ``name:text``."""
+def _field_query(
+    name: str,
+    text: str,
+    quoted: bool,
+    plan: QueryPlan,
+    highlight: bool,
+    jurisdiction: str | None = None,
+) -> Any:
+    """The whoosh query for ``name:text`` (``jurisdiction``: of its AND group, for ``dept:``)."""
     if name == "title":
         return text_query(text, quoted, TITLE_WORD_FIELDS, TITLE_BIGRAM_FIELDS, plan, highlight)
     if name == "body":
@@ -83,7 +136,9 @@ def _field_query(name: str, text: str, quoted: bool, plan: QueryPlan, highlight:
     if name in ("number", "no"):
         return and_([Q.Term("doc_number", t) for t in number_query_tokens(text)])
     if name in ("dept", "department"):
-        return _department_query([text])
+        return _department_query([text], jurisdiction)
+    if name == "jurisdiction":
+        return Q.Term("jurisdiction_in", _jurisdiction(text))
     if name == "year":
         return _year_query(text)
     if name == "type":
@@ -110,6 +165,7 @@ def _node_query(
     plan: QueryPlan,
     highlight: bool = True,
     translator: Translator | None = None,
+    jurisdiction: str | None = None,
 ) -> Any:
     kind = node[0]
     if kind == "term":
@@ -118,22 +174,26 @@ def _node_query(
             if translator is not None and highlight:
                 return translator.terms([node], plan)
             return text_query(text, quoted, WORD_FIELDS, BIGRAM_FIELDS, plan, highlight)
-        return _field_query(name, text, quoted, plan, highlight)
+        return _field_query(name, text, quoted, plan, highlight, jurisdiction)
     if kind == "not":
         # Negated words are not translated: NOT narrows, and a wrong sense would
         # silently drop good documents.
-        inner = _resolve(_node_query(node[1], plan, highlight=False))
+        inner = _resolve(_node_query(node[1], plan, highlight=False, jurisdiction=jurisdiction))
         return _Negated(inner) if inner is not None else None
     if kind == "or":
-        children = [_node_query(child, plan, highlight, translator) for child in node[1]]
+        children = [
+            _node_query(child, plan, highlight, translator, jurisdiction) for child in node[1]
+        ]
         return or_([_resolve(c) for c in children])
+    # A jurisdiction: term makes the group's dept: values that jurisdiction's bodies.
+    jurisdiction = _group_jurisdiction(node[1]) or jurisdiction
     # AND: the positive part narrowed by the NOT parts; words with nothing searchable
     # (stop words only) drop out. Plain words are translated together, so that a
     # phrase spanning several of them is found.
     plain = [c for c in node[1] if c[0] == "term" and c[1] is None] if translator else []
     children = [translator.terms(plain, plan)] if translator is not None and plain else []
     children += [
-        _node_query(child, plan, highlight, translator)
+        _node_query(child, plan, highlight, translator, jurisdiction)
         for child in node[1]
         if not any(child is p for p in plain)
     ]
@@ -232,7 +292,9 @@ class Filter:
     ``departments``: canonical names, short forms (工信部) or English names and
     abbreviations (MIIT), any of which; ``since``/``until``: issue-date bounds,
     inclusive, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ``doc_type``: 通知, 意见 …;
-    ``lang``: "zh" or "en".
+    ``lang``: "zh" or "en"; ``jurisdiction``: national, taiwan, unknown, or a province
+    or city in either script or English (海南, Hainan, 新余市); a province includes the
+    tabled cities in it. With "taiwan", ``departments`` are Taiwan's agencies.
     """
 
     departments: str | Iterable[str] | None = None
@@ -240,22 +302,26 @@ class Filter:
     until: str | dt.date | None = None
     doc_type: str | None = None
     lang: str | None = None
+    jurisdiction: str | None = None
 
 
 def build_filter(restrict: Filter | None = None, **options: Any) -> Any:
     """The whoosh filter query for a :class:`Filter` (or its fields as keywords), or None.
 
     Raises:
-        QueryError: a date is malformed.
+        QueryError: a date is malformed, or the jurisdiction names nothing known.
     """
     restrict = restrict if restrict is not None else Filter(**options)
     parts = []
     if restrict.lang:
         parts.append(Q.Term("lang", restrict.lang.lower()))
+    jurisdiction = _jurisdiction(restrict.jurisdiction) if restrict.jurisdiction else None
+    if jurisdiction is not None:
+        parts.append(Q.Term("jurisdiction_in", jurisdiction))
     if restrict.departments:
         departments = restrict.departments
         names = [departments] if isinstance(departments, str) else list(departments)
-        dept = _department_query(names)
+        dept = _department_query(names, jurisdiction)
         if dept is not None:
             parts.append(dept)
     start = _date_bound(restrict.since, end=False)

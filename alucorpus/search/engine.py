@@ -29,6 +29,7 @@ def search(
     since: str | dt.date | None = None,
     until: str | dt.date | None = None,
     doc_type: str | None = None,
+    jurisdiction: str | None = None,
     limit: int = 10,
     offset: int = 0,
     sort: str = "relevance",
@@ -47,6 +48,8 @@ def search(
             names, short forms (工信部) or English names and abbreviations (MIIT).
         since, until: issue-date bounds (inclusive), ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
         doc_type: only this document type (通知, 意见 …).
+        jurisdiction: only documents of this jurisdiction (national, taiwan, a province
+            or city; see :class:`Filter`); "taiwan" makes ``departments`` Taiwan's.
         limit, offset: the page of hits.
         sort: "relevance" or "issued" (newest first; undated last; every score is 0).
         translation: how the query is carried into the other language (see
@@ -56,9 +59,9 @@ def search(
         lexicon: the bilingual lexicon to use (default: packaged glossary + CC-CEDICT).
 
     Returns:
-        The page of hits and the facets "department", "year" and "doc_type" over
-        the whole result set; ``explanation`` lists each source term's translations,
-        and each hit's ``matched_terms`` those found in it.
+        The page of hits and the facets "department", "year", "doc_type" and
+        "jurisdiction" over the whole result set; ``explanation`` lists each source
+        term's translations, and each hit's ``matched_terms`` those found in it.
 
     Raises:
         QueryError: the query or an argument is malformed.
@@ -70,7 +73,13 @@ def search(
     if limit < 0 or offset < 0:
         raise QueryError("limit and offset must not be negative")
     plan = build_query(query, lang, translation=translation, lexicon=lexicon, cache_dir=cache_dir)
-    restrict = Filter(departments=departments, since=since, until=until, doc_type=doc_type)
+    restrict = Filter(
+        departments=departments,
+        since=since,
+        until=until,
+        doc_type=doc_type,
+        jurisdiction=jurisdiction,
+    )
     with index.reading() as searcher:
         # Every match with its score, as arrays; the filter's matches only restrict.
         evaluation = evaluate(searcher, plan.query, index.derived, build_filter(restrict))

@@ -510,7 +510,7 @@ def evaluate(
 def facet_counts(
     searcher: Any, evaluation: Evaluation, cache: DerivedCache
 ) -> dict[str, dict[str, int]]:
-    """Counts of department, year and doc_type over the matches, largest first.
+    """Counts of department, year, doc_type and jurisdiction over the matches, largest first.
 
     The same numbers as whoosh's ``FieldFacet`` grouping (a document counts once for
     each of its departments).

@@ -15,7 +15,18 @@ from typing import Any
 from ..errors import QueryError
 
 MAX_QUERY_CHARS = 1000
-FIELD_PREFIXES = ("title", "body", "dept", "department", "number", "no", "year", "type", "lang")
+FIELD_PREFIXES = (
+    "title",
+    "body",
+    "dept",
+    "department",
+    "number",
+    "no",
+    "year",
+    "type",
+    "lang",
+    "jurisdiction",
+)
 
 # -- lexing and parsing ---------------------------------------------------------------------------
 
