@@ -58,7 +58,7 @@ class KwicLine:
 
     id: str
     doc_number: str | None
-    date: str | None  # issued, else published
+    date: str | None  # issued, else published, else the year (YYYY) when only that is known
     title: str
     field: str
     paragraph: int
@@ -261,8 +261,10 @@ class DocumentMatches:
 
     @property
     def date(self) -> str | None:
-        """Issued date, else published date."""
-        return self.data.get("issued") or self.data.get("published")
+        """Issued date, else published date, else the year alone (never an invented day)."""
+        date = self.data.get("issued") or self.data.get("published")
+        year = self.data.get("issued_year")
+        return date or (str(year) if year else None)
 
 
 def scan(
