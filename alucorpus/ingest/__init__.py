@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 
+from ..dates import with_dates
 from ..departments import with_jurisdiction
 from ..errors import ParseError, UnsupportedFormatError
 from ..records import Record, sha256_hex
@@ -157,7 +158,7 @@ def parse_bytes(path: str, data: bytes, options: ParseOptions | None = None) -> 
 
 def _finish(record: Record) -> Record:
     """What every format's records get after parsing, from the fields already parsed."""
-    return with_jurisdiction(_with_script(record))  # jurisdiction reads script
+    return with_dates(with_jurisdiction(_with_script(record)))  # jurisdiction reads script
 
 
 def _with_script(record: Record) -> Record:

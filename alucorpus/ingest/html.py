@@ -17,6 +17,11 @@ Two kinds of page:
   page's own date goes to meta ``page_date`` (a reprint's date is not the
   notice's 发布日期, so ``published`` stays None).
 
+Every record says where the date it was given came from (``date_source``, see
+:mod:`alucorpus.dates`): a gov.cn page's table dates are ``metadata``, the date under
+a signature (or a law's adoption note) is ``document``, any other page's own date is
+``page``.
+
 Parsing uses BeautifulSoup with the standard library's ``html.parser``.
 Pathologically nested HTML that exhausts Python's recursion limit falls back to
 a flat, regex-based text extraction with a warning.
@@ -40,6 +45,7 @@ from bs4 import (
 from bs4.element import Comment, Doctype, ProcessingInstruction
 
 from ..analysis import CJK_IDEOGRAPHS
+from ..dates import DOCUMENT, METADATA, PAGE
 from ..departments import canonical_department, department_en, split_departments
 from ..errors import ParseError
 from ..records import Record, record_id
@@ -452,7 +458,9 @@ def _govcn_record(doc: SourceText, soup: BeautifulSoup, table: dict[str, str]) -
         departments = _canonical_departments(split_departments(table["发文机关"]))
     else:
         departments = list(parts.signatories) if parts else []
-    issued = _date(table.get("成文日期"), warnings, "成文日期") or (parts.signed if parts else None)
+    issued = _date(table.get("成文日期"), warnings, "成文日期")
+    source = METADATA if issued else DOCUMENT  # the table's 成文日期, else the signature's
+    issued = issued or (parts.signed if parts else None)
     if parts and parts.signed and issued and parts.signed != issued:
         # The date under the issuer's own signature is the 成文日期 by definition; the
         # table is retyped by web staff. Trust the signature only when it is signed by
@@ -463,7 +471,8 @@ def _govcn_record(doc: SourceText, soup: BeautifulSoup, table: dict[str, str]) -
             + ("; the signature date is used" if own_signature else "")
         )
         if own_signature:
-            issued = parts.signed
+            issued, source = parts.signed, DOCUMENT
+    published = _date(table.get("发布日期"), warnings, "发布日期")
     meta = [(key, table[key]) for key in ("索引号", "主题分类", "主题词") if table.get(key)]
     return _record(
         doc,
@@ -473,7 +482,8 @@ def _govcn_record(doc: SourceText, soup: BeautifulSoup, table: dict[str, str]) -
         doc_number_raw=raw_number,
         departments=departments,
         issued=issued,
-        published=_date(table.get("发布日期"), warnings, "发布日期"),
+        published=published,
+        date_source=source if issued else METADATA if published else None,
         parts=parts,
         full_text="\n".join(paragraphs),
         url=_page_url(soup),
@@ -510,13 +520,15 @@ def _page_record(doc: SourceText, soup: BeautifulSoup) -> Record:
     meta: list[tuple[str, str]] = []
     if start is None:
         departments = leading_departments(page_title) if doc_type_of(page_title) else []
+        adopted = _adoption_date(paragraphs)
         return _record(
             doc,
             FORMAT_HTML,
             title=page_title,
             departments=departments,
-            issued=_adoption_date(paragraphs),
+            issued=adopted,
             published=page_date,
+            date_source=DOCUMENT if adopted else PAGE if page_date else None,
             body=paragraphs,
             full_text="\n".join(paragraphs),
             url=url,
@@ -540,6 +552,7 @@ def _page_record(doc: SourceText, soup: BeautifulSoup) -> Record:
         doc_number_raw=parts.doc_number_raw,
         departments=departments,
         issued=parts.signed,
+        date_source=DOCUMENT if parts.signed else None,  # else the year of meta page_date
         parts=parts,
         full_text="\n".join(notice),
         url=url,
@@ -719,6 +732,7 @@ def _record(
     departments: list[str] | None = None,
     issued: str | None = None,
     published: str | None = None,
+    date_source: str | None = None,
     url: str | None = None,
 ) -> Record:
     departments = departments or []
@@ -743,6 +757,7 @@ def _record(
         departments_en=tuple(department_en(name) for name in departments),
         issued=issued,
         published=published,
+        date_source=date_source,
         doc_type=doc_type_of(title) if title else None,
         addressee=parts.addressee if parts else None,
         paragraphs=paragraphs,

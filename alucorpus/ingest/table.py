@@ -8,6 +8,13 @@ were lost) and :func:`~alucorpus.ingest.notice.split_notice`.
 The GCCMPD export names its columns ``Policy_raw``/``Policy_Content_raw``
 (Chinese) and ``Policy``/``Policy_Content`` (machine-translated English); where
 a ``*_raw`` column exists, the plain column is the English side.
+
+Dates: the date under the row text's signature is ``issued`` (``date_source``
+"document"); a 成文日期 column fills ``issued`` when the text has none, any other full
+date column ``published`` ("metadata"). A date column that holds only a year (GOV_PRC's
+``Year``, ``1980`` or ``1980.0``) gives no date: its year is kept in meta ``year``,
+which :mod:`alucorpus.dates` makes the record's ``issued_year`` ("table_year") when
+nothing better dates it.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..dates import DOCUMENT, METADATA
 from ..departments import department_en, split_departments
 from ..errors import ParseError
 from ..records import Record
@@ -237,6 +245,7 @@ def row_record(
         )
 
     meta: list[tuple[str, str]] = []
+    extra["date_source"] = DOCUMENT if parts.signed else None  # the date under the signature
     if cell("date"):
         try:
             issued, published, item = _date_value(columns["date"], cell("date"))
@@ -249,6 +258,8 @@ def row_record(
             extra["issued"] = issued
         if published:
             extra["published"] = published
+        if (issued or published) and not parts.signed:
+            extra["date_source"] = METADATA  # a 成文日期 or 发布日期 column
 
     if cell("title_en") or cell("content_en"):
         extra["title_en"] = cell("title_en")
