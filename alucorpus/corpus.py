@@ -16,15 +16,14 @@ import logging
 import os
 import shutil
 import sqlite3
-import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .batch import INCOMING_PREFIX, PARALLEL_THRESHOLD, FileBatch, IngestReport, Progress
 from .config import Layout, resolve_home
 from .errors import (
     AlucorpusError,
@@ -36,7 +35,6 @@ from .errors import (
 from .generations import IndexGenerations
 from .ingest import join_bilingual, read_input_bytes
 from .ingest.files import FileOutcome, InputFile, iter_input_files, parse_one, read_failure
-from .ingest.lawref_db import looks_like_lawref_db, read_law_rows
 from .records import Record, Version
 from .store import Store
 from .workers import crash_point, process_pool
@@ -50,19 +48,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Called as work advances with (phase, done, total); phase is "parse" or "index".
-Progress = Callable[[str, int, int], None]
-
-# Below this many files a process pool costs more to start than it saves.
-_PARALLEL_THRESHOLD = 8
-#: Files read, parsed and stored per step of an ingest (bounds its memory).
-_INGEST_CHUNK = 1000
-
 #: Environment variable for the writer's lock timeout in seconds (the CLI's --wait).
 WAIT_ENV = "ALUCORPUS_WAIT"
-
-# Name prefixes of temporary files a killed writer can leave behind.
-_INCOMING_PREFIX = ".incoming-"
 
 
 def storage_message(exc: OSError | sqlite3.Error, where: Path) -> str:
@@ -77,40 +64,6 @@ def storage_message(exc: OSError | sqlite3.Error, where: Path) -> str:
     else:
         name, reason = str(where), str(exc) or type(exc).__name__
     return f"{name}: {reason[:1].lower()}{reason[1:]}"
-
-
-@dataclass
-class IngestReport:
-    """Summary of an ``ingest`` or ``reindex`` batch."""
-
-    outcomes: list[FileOutcome] = field(default_factory=list)
-    removed: int = 0  # files gone from HOME/raw whose records were dropped (reindex)
-    indexed: int = 0  # records written to the search index
-
-    def count(self, status: str) -> int:
-        """Number of files with this status."""
-        return sum(1 for o in self.outcomes if o.status == status)
-
-    @property
-    def failed(self) -> list[FileOutcome]:
-        """The files that could not be read or parsed."""
-        return [o for o in self.outcomes if o.status == "failed"]
-
-    def summary(self) -> str:
-        """One line: added, updated, unchanged, failed."""
-        parts = [f"{self.count(s)} {s}" for s in ("added", "updated", "unchanged", "failed")]
-        if self.removed:
-            parts.append(f"{self.removed} removed")
-        return ", ".join(parts)
-
-
-@dataclass
-class _Parsed:
-    item: InputFile
-    data: bytes = b""
-    sha256: str = ""
-    records: list[Record] = field(default_factory=list)
-    error: str | None = None
 
 
 def _index_records(
@@ -134,7 +87,7 @@ def _index_records(
     from .index import prepare_document
 
     total = len(records)
-    workers = min(os.cpu_count() or 1, 2) if total >= 4 * _PARALLEL_THRESHOLD else 1
+    workers = min(os.cpu_count() or 1, 2) if total >= 4 * PARALLEL_THRESHOLD else 1
     if fresh and not list(delete_ids):
         from .bulkindex import build_parallel
 
@@ -293,7 +246,7 @@ class Corpus:
         if raw.is_dir():
             for folder, _dirs, files in os.walk(raw):
                 for name in files:
-                    if name.startswith(_INCOMING_PREFIX):
+                    if name.startswith(INCOMING_PREFIX):
                         with contextlib.suppress(OSError):
                             os.unlink(os.path.join(folder, name))
         if not self.layout.index.is_dir():
@@ -330,203 +283,13 @@ class Corpus:
             else:
                 items.append(item)
         with self._writing() as store:
-            self._ingest_items(store, items, columns or {}, report, progress, force=False)
+            FileBatch(self.layout.raw).ingest_items(
+                store, items, columns or {}, report, progress, force=False
+            )
             self._refresh_documents(store)
             if index:
                 report.indexed = self._update_index(store, progress=progress)
         return report
-
-    def _ingest_items(
-        self,
-        store: Store,
-        items: list[InputFile],
-        columns: dict[str, str],
-        report: IngestReport,
-        progress: Progress | None,
-        *,
-        force: bool,
-        keep_raw: bool = True,
-    ) -> None:
-        """Read, parse and store a batch of files (parsing in parallel when it pays).
-
-        Files go through in chunks of :data:`_INGEST_CHUNK`, each stored before the
-        next is read: memory stays bounded however large the batch (two language
-        sides in different chunks still meet, through the store).
-        """
-        total = len(items)
-        for start in range(0, total, _INGEST_CHUNK):
-
-            def chunk_progress(phase: str, done: int, _: int, start: int = start) -> None:
-                if progress:
-                    progress(phase, start + done, total)
-
-            self._ingest_chunk(
-                store,
-                items[start : start + _INGEST_CHUNK],
-                columns,
-                report,
-                chunk_progress,
-                force=force,
-                keep_raw=keep_raw,
-            )
-
-    def _ingest_chunk(
-        self,
-        store: Store,
-        items: list[InputFile],
-        columns: dict[str, str],
-        report: IngestReport,
-        progress: Progress,
-        *,
-        force: bool,
-        keep_raw: bool,
-    ) -> None:
-        """One chunk of :meth:`_ingest_items` (``progress`` counts within the chunk)."""
-        total = len(items)
-        done = 0
-        todo: list[_Parsed] = []
-        for item in items:
-            parsed = _Parsed(item)
-            try:
-                parsed.data = read_input_bytes(item.real)
-            except (OSError, ParseError) as exc:
-                parsed.error = read_failure(item.given, exc)
-            if parsed.error is None:
-                from .records import sha256_hex
-
-                parsed.sha256 = sha256_hex(parsed.data)
-                if not force and store.file_hash(item.raw_path) == parsed.sha256:
-                    report.outcomes.append(FileOutcome(item.given, "unchanged"))
-                    done += 1
-                    progress("parse", done, total)
-                    continue
-                if looks_like_lawref_db(parsed.data):
-                    # Not documents, but the status of LawRefBook's laws (in force, expired).
-                    report.outcomes.append(self._store_law_db(store, parsed, keep_raw))
-                    done += 1
-                    progress("parse", done, total)
-                    continue
-            todo.append(parsed)
-
-        file_columns = {
-            p.item.raw_path: (columns or store.file_options(p.item.raw_path)) for p in todo
-        }
-        for parsed, result in zip(todo, self._parse_all(todo, file_columns), strict=True):
-            if isinstance(result, str):
-                parsed.error = result
-            else:
-                parsed.records = result
-            done += 1
-            progress("parse", done, total)
-
-        self._store_parsed(
-            store, [p for p in todo if p.error is None], file_columns, report, keep_raw
-        )
-        for parsed in todo:
-            if parsed.error is not None:
-                report.outcomes.append(FileOutcome(parsed.item.given, "failed", error=parsed.error))
-
-    def _store_law_db(self, store: Store, parsed: _Parsed, keep_raw: bool) -> FileOutcome:
-        """Keep a LawRefBook ``db.sqlite3``: its rows decide which laws are in force."""
-        try:
-            rows = read_law_rows(parsed.data)
-        except ParseError as exc:
-            return FileOutcome(
-                parsed.item.given, "failed", error=read_failure(parsed.item.given, exc)
-            )
-        previous = store.file_hash(parsed.item.raw_path)
-        if keep_raw:
-            self._keep_raw(parsed.item, parsed.data)
-        store.replace_law_rows(
-            parsed.item.raw_path,
-            parsed.sha256,
-            len(parsed.data),
-            rows,
-            given=parsed.item.given,
-        )
-        return FileOutcome(parsed.item.given, "added" if previous is None else "updated")
-
-    def _parse_all(
-        self, todo: list[_Parsed], file_columns: dict[str, dict[str, str]]
-    ) -> Iterator[list[Record] | str]:
-        jobs = [
-            (p.item.given, p.data, file_columns[p.item.raw_path]) for p in todo if p.error is None
-        ]
-        workers = min(os.cpu_count() or 1, 2 if len(jobs) >= _PARALLEL_THRESHOLD else 1)
-        if workers > 1:
-            with process_pool(workers) as pool:
-                results = iter(pool.map(parse_one, *zip(*jobs, strict=True), chunksize=4))
-                for parsed in todo:
-                    yield parsed.error if parsed.error is not None else next(results)
-        else:
-            for parsed in todo:
-                if parsed.error is not None:
-                    yield parsed.error
-                else:
-                    yield parse_one(
-                        parsed.item.given, parsed.data, file_columns[parsed.item.raw_path]
-                    )
-
-    def _store_parsed(
-        self,
-        store: Store,
-        parsed: list[_Parsed],
-        file_columns: dict[str, dict[str, str]],
-        report: IngestReport,
-        keep_raw: bool,
-    ) -> None:
-        """Keep raw bytes, join bilingual pairs, and commit each file's records."""
-        # Two language sides of one document become one record, whether the other
-        # side is in this batch or was ingested before.
-        joined = join_bilingual({p.item.raw_path: p.records for p in parsed}, store.by_pair_key)
-        records_of, extra_paths = joined.records, joined.other_files
-
-        for number, p in enumerate(parsed):
-            raw_path = p.item.raw_path
-            if keep_raw:
-                self._keep_raw(p.item, p.data)
-                if number == 0:
-                    crash_point("after-raw")
-            if number == len(parsed) // 2 and number:
-                crash_point("mid-store")
-            previous = store.file_hash(raw_path)
-            store.replace_file(
-                raw_path,
-                p.sha256,
-                len(p.data),
-                records_of[raw_path],
-                options=file_columns.get(raw_path) or {},
-                extra_paths=extra_paths[raw_path],
-                given=p.item.given,
-            )
-            status = (
-                "added"
-                if previous is None
-                else ("unchanged" if previous == p.sha256 else "updated")
-            )
-            report.outcomes.append(FileOutcome(p.item.given, status, len(records_of[raw_path])))
-        # A stored side that is now part of a joint record is replaced by it.
-        if joined.replaced:
-            store.delete_records(joined.replaced)
-
-    def _keep_raw(self, item: InputFile, data: bytes) -> None:
-        """Write the raw bytes under HOME/raw atomically (temp file, then rename)."""
-        target = self.layout.raw / item.raw_path
-        with contextlib.suppress(OSError):
-            if target.exists() and target.resolve() == item.real.resolve():
-                return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_INCOMING_PREFIX)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
 
     # -- index ------------------------------------------------------------------------------------
 
@@ -640,7 +403,9 @@ class Corpus:
                 InputFile(store.given_path(i.raw_path) or i.given, i.real, i.raw_path)
                 for i in found
             ]
-            self._ingest_items(store, items, {}, report, progress, force=full, keep_raw=False)
+            FileBatch(self.layout.raw).ingest_items(
+                store, items, {}, report, progress, force=full, keep_raw=False
+            )
             self._refresh_documents(store)
             if full:
                 report.indexed = self._rebuild_index(store, progress=progress)
