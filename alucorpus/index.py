@@ -42,6 +42,7 @@ from .analysis import (
     run_end_chars,
     word_tokens,
 )
+from .dates import with_dates
 from .departments import (
     canonical_department,
     department_terms,
@@ -64,7 +65,9 @@ log = logging.getLogger(__name__)
 #: 4: positions stored as uint32 arrays (ArrayPositions) in every positional field.
 #: 7: jurisdiction (facet) and jurisdiction_in (filter); a Taiwan record's departments
 #: indexed as "财政部 (Taiwan)" (alucorpus.departments.qualified_department).
-SCHEMA_VERSION = 7
+#: 8: year is the record's issued_year (alucorpus.dates), signed; date (issued, else
+#: published) and year_only (the year of a document without either) feed the date filters.
+SCHEMA_VERSION = 8
 
 STAMP_FILE = "alucorpus-stamp.json"
 
@@ -181,8 +184,15 @@ def build_schema() -> Any:
         published=fields.DATETIME(),
         # issued as YYYYMMDD, 0 when undated: sort key (newest first, undated last).
         issued_key=fields.NUMERIC(int, bits=32, signed=False, sortable=True),
-        # Year of issued (else published): year:2018..2020 and the "year" facet.
-        year=fields.NUMERIC(int, bits=32, signed=False, sortable=True),
+        # The date a document is dated by, issued else published: --since/--until.
+        date=fields.DATETIME(),
+        # The issued_year of a document with no such date (a year from its page, a
+        # table's Year column or its number): --since/--until claim it only when its
+        # whole year is in the range. Both year fields are signed: whoosh's ranges over
+        # an unsigned NUMERIC are wrong (year:..2010 matched every year).
+        year_only=fields.NUMERIC(int, bits=32, signed=True),
+        # Record.issued_year (alucorpus.dates): year:2018..2020 and the "year" facet.
+        year=fields.NUMERIC(int, bits=32, signed=True, sortable=True),
         # Everything a hit shows, snippet text included, in one stored value: the
         # search layer then needs no access to the record store.
         data=fields.STORED(),
@@ -277,6 +287,8 @@ def prepare_document(
     ``words``: the (title, title_en, body, body sub-words) tokens when already known
     (from the segmentation cache, :mod:`alucorpus.segcache`); computed here otherwise.
     """
+    if record.date_source is None:  # a record made before alucorpus.dates, or by hand
+        record = with_dates(record)
     record = with_jurisdiction(record)  # a record stored before jurisdictions had none
     parts = segments(record)
     body_texts = [text for _, _, text in parts]
@@ -320,10 +332,13 @@ def prepare_document(
             "published": record.published,
             "doc_type": record.doc_type,
             "segments": parts,
+            "issued_year": record.issued_year,
+            "date_source": record.date_source,
         },
     }
-    when = doc["issued"] or doc["published"]
-    doc["year"] = when.year if when else None
+    doc["date"] = doc["issued"] or doc["published"]
+    doc["year"] = record.issued_year
+    doc["year_only"] = record.issued_year if doc["date"] is None else None
     issued = doc["issued"]
     doc["issued_key"] = issued.year * 10000 + issued.month * 100 + issued.day if issued else 0
     # whoosh wants absent fields left out, not None or empty.

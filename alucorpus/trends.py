@@ -1,8 +1,13 @@
 """Term trends: per year or month, how many documents mention each term, and how often.
 
 Counts come from the concordance matcher (:mod:`alucorpus.kwic`), so a trend and a
-concordance of the same term always agree. A document is dated by its 成文日期
-(``issued``), else its 发布日期; undated documents are counted apart, not in any period.
+concordance of the same term always agree. By year, a document counts in its
+``issued_year`` (:mod:`alucorpus.dates`: the year of its 成文日期, else of its 发布日期,
+else of its page's date, a table's Year column or its 发文字号), the year the
+``--since``/``--until`` filters date it by, so ``trend 稀土`` and ``search 稀土 --since
+2011 --until 2011`` count the same 2011 documents. By month, a document counts in the
+month of its 成文日期, else 发布日期; one with only a year has no month and is
+counted apart (:attr:`Trend.year_only`), as undated documents are (:attr:`Trend.undated`).
 
 The corpus is uneven over time (this test corpus has one document in some years and
 twenty in others), so a raw count rises and falls with the collection, not with
@@ -97,6 +102,8 @@ class Trend:
     corpus_documents: dict[str, int]
     rows: tuple[TrendRow, ...]
     undated: dict[str, int] = field(default_factory=dict)  # term → undated matching documents
+    # By month: term → matching documents dated only by a year (no month to count them in).
+    year_only: dict[str, int] = field(default_factory=dict)
 
     def row(self, period: str, term: str) -> TrendRow:
         """The counts of one term in one period."""
@@ -154,6 +161,11 @@ class Trend:
             for r in table
         ]
         for term in self.terms:
+            if self.year_only.get(term):
+                lines.append(
+                    f"({self.year_only[term]} documents dated only by year, no month, mention"
+                    f" {term}; not counted above)"
+                )
             if self.undated.get(term):
                 lines.append(
                     f"({self.undated[term]} undated documents mention {term}; not counted above)"
@@ -183,11 +195,33 @@ def period_of(date: str | None, by: str) -> str | None:
     return date[:4]
 
 
+def document_period(data: dict[str, Any], by: str) -> str | None:
+    """The period a document (its stored index data) counts in; None when it has none.
+
+    By year its ``issued_year``; by month the month of its issued, else published date
+    (a document with only a year has none).
+
+    >>> year_only = {"issued_year": 2011, "issued": None}
+    >>> document_period(year_only, "year"), document_period(year_only, "month")
+    ('2011', None)
+    """
+    date = data.get("issued") or data.get("published")
+    if by == "year":
+        year = data.get("issued_year")
+        return f"{int(year):04d}" if year else period_of(date, by)
+    return period_of(date, by)
+
+
+def _year_only(data: dict[str, Any]) -> bool:
+    """A document with a year and no full date (so no month)."""
+    return bool(data.get("issued_year")) and not (data.get("issued") or data.get("published"))
+
+
 def corpus_counts(index: Index, by: str, restrict: Filter | None = None) -> Counter[str]:
     """Documents per period in the whole index (under the filter): the normaliser."""
     counts: Counter[str] = Counter()
     for _, data in matching_documents(index, None, restrict):
-        period = period_of(data.get("issued") or data.get("published"), by)
+        period = document_period(data, by)
         if period:
             counts[period] += 1
     return counts
@@ -224,13 +258,15 @@ def trend(
     periods = tuple(sorted(corpus))
     rows = []
     undated: dict[str, int] = {}
+    year_only: dict[str, int] = {}
     for term in terms:
         docs: Counter[str] = Counter()
         occurrences: Counter[str] = Counter()
         for doc in scan(index, term, match=match, lang=lang, restrict=restrict):
-            period = period_of(doc.date, by)
+            period = document_period(doc.data, by)
             if period is None:
-                undated[term] = undated.get(term, 0) + 1
+                apart = year_only if _year_only(doc.data) else undated
+                apart[term] = apart.get(term, 0) + 1
                 continue
             docs[period] += 1
             occurrences[period] += doc.occurrences
@@ -239,7 +275,7 @@ def trend(
             for period in periods
         ]
     rows.sort(key=lambda r: (r.period, terms.index(r.term)))
-    return Trend(tuple(terms), by, periods, dict(corpus), tuple(rows), undated)
+    return Trend(tuple(terms), by, periods, dict(corpus), tuple(rows), undated, year_only)
 
 
 # -- plotting -------------------------------------------------------------------------------------
@@ -402,6 +438,7 @@ __all__ = [
     "Trend",
     "TrendRow",
     "corpus_counts",
+    "document_period",
     "find_cjk_font",
     "font_covers",
     "period_of",

@@ -1,12 +1,20 @@
 """Dates that exist: every record's best year and where it came from, on real files.
 
-Each rule of :mod:`alucorpus.dates` is checked on a real corpus file.
+Each rule of :mod:`alucorpus.dates` is checked on a real corpus file, then the date
+filters and the trend on a small corpus of real files: a document with only a year
+is found by a range that holds its whole year and by no narrower one, and the trend
+counts it in the same year the filter does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from alucorpus import Corpus
 from alucorpus.dates import (
     DATE_SOURCES,
     best_year,
@@ -17,6 +25,10 @@ from alucorpus.dates import (
 )
 from alucorpus.ingest import parse_path
 from alucorpus.records import Record
+from alucorpus.search import Filter, build_filter, matching_documents
+from alucorpus.search.evaluate import evaluate
+from alucorpus.segments import DerivedCache
+from alucorpus.trends import corpus_counts
 
 ALUMINIUM_PAGE = "aluminium/raw/likgjava_eb/ff8080812f71626e012f76fda0a90274.jsp"
 ALUMINIUM_NUMBER = "工信部联原〔2011〕177号"
@@ -145,3 +157,124 @@ def test_year_of_and_number_year() -> None:
     assert number_year("海关总署公告2025年第12号") == 2025
     assert number_year("国务院令第706号") is None
     assert number_year("林经政字〔05〕13号") is None  # an ambiguous two-digit year stays one
+
+
+# -- filters and trends on a small real corpus ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus(shared_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    """The aluminium page (year-only 2011), GOV_PRC.csv (dated and Year-only rows)."""
+    corpus = Corpus(tmp_path_factory.mktemp("dates-corpus"))
+    report = corpus.ingest(
+        [str(shared_corpus / "aluminium/raw"), str(shared_corpus / "gccmpd_govprc/raw/GOV_PRC.csv")]
+    )
+    assert not report.failed, [o.error for o in report.failed]
+    return corpus
+
+
+def _numbers(results: Any) -> set[str | None]:
+    return {hit.doc_number for hit in results.hits}
+
+
+def _titles(results: Any) -> set[str]:
+    return {hit.title for hit in results.hits}
+
+
+def test_a_year_only_document_is_found_by_a_range_holding_its_whole_year(corpus: Corpus) -> None:
+    def found(**bounds: str) -> bool:
+        return ALUMINIUM_NUMBER in _numbers(corpus.search("电解铝", limit=100, **bounds))
+
+    assert found(since="2011", until="2011")
+    assert found(since="2011-01-01", until="2011-12-31")
+    assert found(since="2010", until="2012")
+    assert found(since="2011") and found(until="2011")
+    # A range that holds only part of 2011 does not claim it: it has no month.
+    assert not found(since="2011-06")
+    assert not found(until="2011-03")
+    assert not found(since="2011-04-21", until="2011-04-21")  # the page's day is not its own
+    assert not found(since="2012") and not found(until="2010")
+    # year: is the same year.
+    assert ALUMINIUM_NUMBER in _numbers(corpus.search("year:2011 电解铝"))
+    assert ALUMINIUM_NUMBER not in _numbers(corpus.search("year:..2010 电解铝"))
+    assert ALUMINIUM_NUMBER not in _numbers(corpus.search("year:2012.. 电解铝"))
+
+
+def test_open_year_ranges_hold_only_their_years(corpus: Corpus) -> None:
+    # whoosh's ranges over an unsigned NUMERIC field matched every year for year:..2010.
+    years = {r.issued_year for r in corpus.records() if r.issued_year}
+    assert min(years) < 2010 < max(years)
+    early = corpus.search("year:..2010", limit=1000, translation="none")
+    assert early.facets["year"] and all(int(y) <= 2010 for y in early.facets["year"])
+    late = corpus.search("year:2011..", limit=1000, translation="none")
+    assert late.facets["year"] and all(int(y) >= 2011 for y in late.facets["year"])
+    assert early.total + late.total == corpus.search("year:..9999", translation="none").total
+
+
+def test_a_table_year_dates_a_row_for_the_filters(corpus: Corpus) -> None:
+    title = "国务院关于解决矿区村庄压煤和搬迁工作的通知"  # row 28: Year 1980, no date, no body
+    assert title in _titles(corpus.search("压煤", since="1980", until="1980", limit=100))
+    assert title not in _titles(corpus.search("压煤", since="1980-02", until="1980", limit=100))
+    assert title in _titles(corpus.search("压煤 year:1980", limit=100))
+
+
+def test_the_trend_counts_the_years_the_filters_find(corpus: Corpus) -> None:
+    # Every document, term or not: the trend's year of each is the year the filter finds.
+    index = corpus.open_index()
+    try:
+        per_year = corpus_counts(index, "year")
+        assert sum(per_year.values()) == sum(1 for r in corpus.records() if r.issued_year)
+        for period, count in per_year.items():
+            restrict = Filter(since=period, until=period)
+            assert sum(1 for _ in matching_documents(index, None, restrict)) == count, period
+    finally:
+        index.close()
+    # A term's documents: its trend row is the search's total for that year.
+    for term in ("稀土", "电解铝"):
+        trend = corpus.trend([term])
+        for period in trend.periods:
+            results = corpus.search(
+                term, since=period, until=period, translation="none", limit=1000
+            )
+            assert trend.row(period, term).documents == results.total, (term, period)
+        assert trend.undated == {}
+    assert corpus.trend(["电解铝"]).row("2011", "电解铝").documents == 1
+
+
+def test_by_month_a_year_only_document_is_counted_apart(corpus: Corpus) -> None:
+    by_year = corpus.trend(["电解铝"])
+    by_month = corpus.trend(["电解铝"], by="month")
+    assert not any(r.period.startswith("2011") and r.documents for r in by_month.rows)
+    assert by_month.year_only == {"电解铝": 1} and by_month.undated == {}
+    assert by_month.render().endswith(
+        "(1 documents dated only by year, no month, mention 电解铝; not counted above)\n"
+    )
+    assert sum(r.documents for r in by_month.rows) == sum(r.documents for r in by_year.rows) - 1
+    # The months' corpus counts are the documents with a full date.
+    records = list(corpus.records())
+    exact = sum(1 for r in records if r.issued or r.published)
+    assert sum(by_month.corpus_documents.values()) == exact
+    assert sum(by_year.corpus_documents.values()) == sum(1 for r in records if r.issued_year)
+
+
+def test_the_date_filter_evaluates_as_whoosh_matches(
+    corpus: Corpus, whoosh_matches: Callable[[Any, Any], set[int]]
+) -> None:
+    from whoosh import query as Q
+
+    index = corpus.open_index()
+    try:
+        with index.searcher() as searcher:
+            for bounds in (
+                {"since": "2011", "until": "2011"},
+                {"since": "2011-06"},
+                {"until": "1990"},
+                {"since": "1980-02", "until": "1983"},
+            ):
+                restrict = build_filter(**bounds)
+                expected = whoosh_matches(searcher, restrict)
+                assert expected, bounds
+                got = evaluate(searcher, Q.Every(), DerivedCache(), restrict).doc_set()
+                assert got == expected, bounds
+    finally:
+        index.close()

@@ -32,12 +32,16 @@ def test_rare_earths_by_year(corpus: Corpus) -> None:
         for r in result.rows
         if r.documents
     ]
-    assert nonzero == [("1991", 1, 10, 3), ("2001", 1, 1, 1), ("2011", 2, 116, 4)]
-    # every dated period of the corpus is listed, mentions or not
+    # 2011 holds five documents: four dated ones and the aluminium notice, which prints
+    # no date and is dated by its page's year (alucorpus.dates)
+    assert nonzero == [("1991", 1, 10, 3), ("2001", 1, 1, 1), ("2011", 2, 116, 5)]
+    # every period of the corpus is listed, mentions or not
     assert result.periods[0] == "1978" and result.periods[-1] == "2025"
-    dated = sum(1 for r in corpus.records() if r.issued or r.published)
-    assert sum(result.corpus_documents.values()) == dated == 102
-    assert result.row("2011", "稀土").share == 0.5
+    records = list(corpus.records())
+    dated = sum(1 for r in records if r.issued_year)
+    # every document has a year but the English seed, which prints none
+    assert sum(result.corpus_documents.values()) == dated == len(records) - 1
+    assert result.row("2011", "稀土").share == 0.4
 
 
 def test_the_kwic_and_the_trend_agree(corpus: Corpus) -> None:
@@ -51,7 +55,7 @@ def test_render_exact(corpus: Corpus) -> None:
     assert result.render() == (
         "period  corpus  稀土 docs  稀土 occ  钨 docs  钨 occ\n"
         "2010         3          0         0        0       0\n"
-        "2011         4          2       116        1      24\n"
+        "2011         5          2       116        1      24\n"
         "2012         1          0         0        0       0\n"
         "2013         4          0         0        0       0\n"
     )
@@ -69,9 +73,13 @@ def test_by_month_normalized(corpus: Corpus) -> None:
 
 def test_undated_documents_are_counted_apart(corpus: Corpus) -> None:
     result = corpus.trend(["电解铝"])
-    assert [(r.period, r.documents) for r in result.rows if r.documents] == [("2004", 2)]
-    assert result.undated == {"电解铝": 1}  # the aluminium notice has no date
-    assert result.render().endswith("(1 undated documents mention 电解铝; not counted above)\n")
+    # The aluminium notice prints no date: it counts in its page's year, 2011.
+    assert result.row("2011", "电解铝").documents == 1
+    assert {r.period for r in result.rows if r.documents} == {"2004", "2011"}
+    assert result.undated == {}
+    english = corpus.trend(["aluminium"])
+    assert english.undated == {"aluminium": 1}  # the English seed has no date at all
+    assert english.render().endswith("(1 undated documents mention aluminium; not counted above)\n")
 
 
 def test_trend_frame(corpus: Corpus) -> None:
@@ -83,18 +91,18 @@ def test_trend_frame(corpus: Corpus) -> None:
             "term": "稀土",
             "documents": 2,
             "occurrences": 116,
-            "corpus_documents": 4,
-            "share": 0.5,
-            "per_document": 29.0,
+            "corpus_documents": 5,
+            "share": 0.4,
+            "per_document": 23.2,
         },
         {
             "period": "2011",
             "term": "钨",
             "documents": 1,
             "occurrences": 24,
-            "corpus_documents": 4,
-            "share": 0.25,
-            "per_document": 6.0,
+            "corpus_documents": 5,
+            "share": 0.2,
+            "per_document": 4.8,
         },
     ]
 
@@ -170,7 +178,7 @@ def test_cli_trend_exact_output_and_plot(corpus: Corpus, tmp_path: Path) -> None
     assert result.stdout == (
         "period  corpus  稀土 share  稀土 occ/doc\n"
         "2010         3       0.000          0.00\n"
-        "2011         4       0.500         29.00\n"
+        "2011         5       0.400         23.20\n"
         "2012         1       0.000          0.00\n"
     )
     assert result.stderr == f"wrote chart to {chart}\n"

@@ -285,13 +285,47 @@ def _date_bound(value: str | dt.date | None, *, end: bool) -> dt.datetime | None
     return after - dt.timedelta(microseconds=1)
 
 
+def _whole_years(
+    start: dt.datetime | None, stop: dt.datetime | None
+) -> tuple[int | None, int | None] | None:
+    """The first and last year wholly inside ``[start, stop]`` (None for an open end).
+
+    None when no whole year fits: ``2011-06..2011-12`` holds none.
+    """
+    first = last = None
+    if start is not None:
+        first = start.year + (start != dt.datetime(start.year, 1, 1))
+    if stop is not None:
+        last = stop.year - (stop != _date_bound(f"{stop.year:04d}", end=True))
+    if first is not None and last is not None and first > last:
+        return None
+    return first, last
+
+
+def _date_query(start: dt.datetime | None, stop: dt.datetime | None) -> Any:
+    """Documents dated inside ``[start, stop]``: by their date, or by a whole year.
+
+    A document with a date (issued, else published) is in when that date is. One with
+    only a year (the index's ``year_only``: a year from its page, a table's Year column
+    or its number) is in only when its whole year is: ``--since 2011 --until 2011``
+    claims a year-only 2011 document, ``--since 2011-06`` does not.
+    """
+    dated = Q.DateRange("date", start, stop)
+    years = _whole_years(start, stop)
+    if years is None:
+        return dated
+    return Q.Or([dated, Q.NumericRange("year_only", years[0], years[1])])
+
+
 @dataclass(frozen=True)
 class Filter:
     """Which documents a search, a concordance or a trend looks at: a plain value.
 
     ``departments``: canonical names, short forms (工信部) or English names and
-    abbreviations (MIIT), any of which; ``since``/``until``: issue-date bounds,
-    inclusive, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ``doc_type``: 通知, 意见 …;
+    abbreviations (MIIT), any of which; ``since``/``until``: date bounds, inclusive,
+    ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, on the document's date (issued, else
+    published), or on its whole year when it has only a year (see
+    :mod:`alucorpus.dates`); ``doc_type``: 通知, 意见 …;
     ``lang``: "zh" or "en"; ``jurisdiction``: national, taiwan, unknown, or a province
     or city in either script or English (海南, Hainan, 新余市); a province includes the
     tabled cities in it. With "taiwan", ``departments`` are Taiwan's agencies.
@@ -327,7 +361,7 @@ def build_filter(restrict: Filter | None = None, **options: Any) -> Any:
     start = _date_bound(restrict.since, end=False)
     stop = _date_bound(restrict.until, end=True)
     if start or stop:
-        parts.append(Q.DateRange("issued", start, stop))
+        parts.append(_date_query(start, stop))
     if restrict.doc_type:
         parts.append(Q.Term("doc_type", normalize_text(restrict.doc_type.strip())))
     if not parts:
