@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from . import __version__
-from .errors import AlucorpusError
+from .errors import AlucorpusError, NotADocument
 
 if TYPE_CHECKING:
     from .corpus import Corpus, IngestReport
@@ -165,14 +165,18 @@ def parse(paths: tuple[str, ...], fmt: str, columns: tuple[str, ...]) -> None:
     """Print the records parsed from PATHS (files or folders) without touching any index."""
     from .corpus import Corpus
 
-    failed = 0
+    failed = skipped = parsed = 0
     collected: list[dict[str, Any]] = []
     with _friendly_errors():
         for _path, result in Corpus.parse(paths, columns=_parse_columns(columns)):
             if isinstance(result, str):
                 click.echo(result, err=True)
-                failed += 1
+                if isinstance(result, NotADocument):
+                    skipped += 1
+                else:
+                    failed += 1
                 continue
+            parsed += len(result)
             for record in result:
                 if fmt == "jsonl":
                     click.echo(json.dumps(record.to_dict(), ensure_ascii=False))
@@ -182,7 +186,8 @@ def parse(paths: tuple[str, ...], fmt: str, columns: tuple[str, ...]) -> None:
                     click.echo(format_record(record))
     if fmt == "json":
         click.echo(json.dumps(collected, ensure_ascii=False, indent=2))
-    if failed:
+    # A file that is not a document is no failure, but nothing at all to show is.
+    if failed or (skipped and not parsed):
         sys.exit(1)
 
 
@@ -248,7 +253,8 @@ def _clip(text: str, width: int = 70) -> str:
 
 
 def _finish_batch(report: IngestReport) -> None:
-    for outcome in report.failed:
+    # One line per file that is not a document or failed; only failures make it exit 1.
+    for outcome in report.skipped + report.failed:
         click.echo(_one_line(outcome.error or f"{outcome.path}: failed"), err=True)
     click.echo(f"{report.summary()}; {report.indexed} documents indexed", err=True)
     if report.failed:
@@ -362,13 +368,23 @@ def stats(ctx: click.Context, fmt: str) -> None:
     multiple=True,
     help="Only documents issued by this department (repeatable).",
 )
-@click.option("--since", help="Issued on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--until", help="Issued on or before (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option(
+    "--since",
+    help="Dated on or after (YYYY, YYYY-MM or YYYY-MM-DD); a year-only document counts "
+    "when its whole year is inside.",
+)
+@click.option("--until", help="Dated on or before (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--type", "doc_type", help="Only this document type (通知, 意见, 条例 …).")
 @click.option(
     "--jurisdiction",
     help="Only documents of national, taiwan, unknown, or a province or city "
     "(海南, Hainan, 新余市); with taiwan, --dept names Taiwan's agencies.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    help="The corpus as it stood on this day (YYYY[-MM[-DD]]): documents dated by then, "
+    "each law in the version then in force.",
 )
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
@@ -410,6 +426,7 @@ def search(
     until: str | None,
     doc_type: str | None,
     jurisdiction: str | None,
+    as_of: str | None,
     limit: int,
     page: int,
     sort: str,
@@ -432,6 +449,7 @@ def search(
             until=until,
             doc_type=doc_type,
             jurisdiction=jurisdiction,
+            as_of=as_of,
             limit=limit,
             offset=(page - 1) * limit,
             sort=sort,
@@ -445,6 +463,7 @@ def search(
             offset=(page - 1) * limit,
             color=sys.stdout.isatty(),
             explain=explain,
+            as_of=as_of,
         ),
         nl=False,
     )
@@ -471,11 +490,13 @@ def render_results(
     offset: int = 0,
     color: bool = False,
     explain: bool = False,
+    as_of: str | None = None,
 ) -> str:
     """Search results as a table, JSON, JSON Lines or CSV.
 
     ``explain`` adds the query's translations (before the hits) and each hit's matched
-    terms: in the table, and as ``explanation``/``matched_terms`` keys in JSON.
+    terms: in the table, and as ``explanation``/``matched_terms`` keys in JSON. With
+    ``as_of`` the table says so, and marks no hit superseded (each was in force then).
     """
     data = results.to_dict(explain=explain)
     if fmt == "json":
@@ -485,7 +506,10 @@ def render_results(
     if fmt == "csv":
         return results.to_csv(offset=offset)  # the columns of `alucorpus export QUERY`
     lines = render_explanation(results) if explain else []
-    lines.append(f"{results.total} documents match {results.query!r}")
+    lines.append(
+        f"{results.total} documents match {results.query!r}"
+        + (f", as the corpus stood on {as_of}" if as_of else "")
+    )
     for rank, hit in enumerate(results.hits, offset + 1):
         head = "  ".join(
             part
@@ -498,7 +522,8 @@ def render_results(
             if part
         )
         title = click.style(hit.title, bold=True) if color else hit.title
-        status = f"  ({hit.status.replace('_', ' ')})" if hit.status in _SHOWN_STATUSES else ""
+        shown = hit.status in _SHOWN_STATUSES and not as_of
+        status = f"  ({hit.status.replace('_', ' ')} now)" if shown else ""
         lines.append(f"{head}\n     {title}{status}   [{hit.id[:8]}]")
         if len(hit.copies) > 1:
             formats = Counter(copy.format for copy in hit.copies)

@@ -491,6 +491,7 @@ class Corpus:
         until: str | None = None,
         doc_type: str | None = None,
         jurisdiction: str | None = None,
+        as_of: str | None = None,
         limit: int = 10,
         offset: int = 0,
         sort: str = "relevance",
@@ -510,6 +511,8 @@ class Corpus:
             jurisdiction: only documents of this jurisdiction: national, taiwan, unknown,
                 or a province or city in either script or English (海南, Hainan, 新余市);
                 with "taiwan", ``departments`` name Taiwan's agencies.
+            as_of: the corpus as it stood on that day (``YYYY[-MM[-DD]]``): documents
+                dated by then, each law in the version then in force.
             limit, offset: the page of hits.
             sort: "relevance" or "issued" (newest first).
             translation: how a query is carried into the other language: "structured"
@@ -546,6 +549,7 @@ class Corpus:
                     until=until,
                     doc_type=doc_type,
                     jurisdiction=jurisdiction,
+                    as_of=as_of,
                     limit=limit,
                     offset=offset,
                     sort=sort,

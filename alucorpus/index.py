@@ -67,7 +67,9 @@ log = logging.getLogger(__name__)
 #: indexed as "财政部 (Taiwan)" (alucorpus.departments.qualified_department).
 #: 8: year is the record's issued_year (alucorpus.dates), signed; date (issued, else
 #: published) and year_only (the year of a document without either) feed the date filters.
-SCHEMA_VERSION = 8
+#: 9: one index document per document (its copies merged), copies, status and version
+#: chain in the stored data; valid_from and valid_until for --as-of.
+SCHEMA_VERSION = 9
 
 STAMP_FILE = "alucorpus-stamp.json"
 
@@ -193,6 +195,17 @@ def build_schema() -> Any:
         year_only=fields.NUMERIC(int, bits=32, signed=True),
         # Record.issued_year (alucorpus.dates): year:2018..2020 and the "year" facet.
         year=fields.NUMERIC(int, bits=32, signed=True, sortable=True),
+        # --as-of DATE: the documents that stood on DATE, YYYYMMDD. valid_from is the
+        # document's date (the last day of its year when it has only a year; absent
+        # when undated: nothing says it existed); valid_until is the day its next
+        # version came (exclusive; 99991231 when none is known).
+        valid_from=fields.NUMERIC(int, bits=32, signed=True),
+        valid_until=fields.NUMERIC(int, bits=32, signed=True),
+        # A law's version chain (a number from its first version's id; 0 for none) and
+        # whether this version is in force: ranking puts the in-force version of a
+        # chain ahead of its other versions (search.engine.in_force_first).
+        chain=fields.NUMERIC(int, bits=64, signed=True, sortable=True),
+        in_force=fields.NUMERIC(int, bits=32, signed=True, sortable=True),
         # Everything a hit shows, snippet text included, in one stored value: the
         # search layer then needs no access to the record store.
         data=fields.STORED(),
@@ -334,6 +347,9 @@ def prepare_document(
             "segments": parts,
             "issued_year": record.issued_year,
             "date_source": record.date_source,
+            "jurisdiction": record.jurisdiction,
+            "status": record.status,
+            "copies": [[c.id, c.source, c.format, c.url, c.sha256] for c in record.copies],
         },
     }
     doc["date"] = doc["issued"] or doc["published"]
@@ -341,8 +357,43 @@ def prepare_document(
     doc["year_only"] = record.issued_year if doc["date"] is None else None
     issued = doc["issued"]
     doc["issued_key"] = issued.year * 10000 + issued.month * 100 + issued.day if issued else 0
+    doc["valid_from"], doc["valid_until"] = validity(record, doc["date"])
+    # 52 bits of the id: exact in the float64 columns search reads.
+    doc["chain"] = int(record.versions[0].id[:13], 16) + 1 if len(record.versions) > 1 else 0
+    doc["in_force"] = int(record.status == "in_force")
     # whoosh wants absent fields left out, not None or empty.
     return {k: v for k, v in doc.items() if v is not None and v != [] and v != ""}
+
+
+def _day_number(value: str | None) -> int | None:
+    """``YYYY-MM-DD`` as the number YYYYMMDD (None when absent or malformed)."""
+    when = _date(value)
+    return when.year * 10000 + when.month * 100 + when.day if when else None
+
+
+def validity(record: Record, date: dt.datetime | None) -> tuple[int | None, int | None]:
+    """(valid_from, valid_until) of a document as YYYYMMDD numbers, for --as-of.
+
+    From its date (a year-only document counts from the last day of its year) until
+    the date of its next version in its chain; a repeal's date is not known, so a
+    repealed document stays valid (see README: --as-of).
+    """
+    if date is not None:
+        start = date.year * 10000 + date.month * 100 + date.day
+    elif record.issued_year:
+        start = record.issued_year * 10000 + 1231
+    else:
+        return None, None
+    later = [
+        day
+        for version in record.versions
+        if (day := _day_number(version.date)) is not None and day > start
+    ]
+    return start, min(later, default=OPEN_END)
+
+
+#: valid_until of a document no later version is known to replace.
+OPEN_END = 99991231
 
 
 # -- the index ------------------------------------------------------------------------------------

@@ -226,3 +226,17 @@ def test_lawrefbook_database_is_status_not_a_document(whole_corpus: Corpus) -> N
     assert not [c for c in whole_corpus.copies() if c.source.endswith("db.sqlite3")]
     statuses = {d.status for d in whole_corpus.records() if d.format == "markdown_law"}
     assert "in_force" in statuses and "repealed" in statuses
+
+
+@pytest.mark.parametrize(("as_of", "standing"), [("2015", "2009-08-27"), ("2025-01", "2024-11-08")])
+def test_as_of_searches_the_corpus_as_it_stood(
+    whole_corpus: Corpus, as_of: str, standing: str
+) -> None:
+    old, new = _mineral_resources_law(whole_corpus)
+    results = whole_corpus.search("矿产资源法", as_of=as_of, limit=100)
+    found = {h.id for h in results.hits}
+    assert ({old.id, new.id} & found) == {old.id if standing == old.issued else new.id}
+    # Nothing dated after the day, and nothing undated, is in the corpus as it stood.
+    last = as_of + ("-12-31" if len(as_of) == 4 else "-31")
+    assert all(h.issued_year and (h.issued or str(h.issued_year)) <= last for h in results.hits)
+    assert results.total < whole_corpus.search("矿产资源法", limit=0).total

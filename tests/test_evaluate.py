@@ -113,6 +113,14 @@ def test_filter_mask_equals_whoosh(searcher: Any, whoosh_matches: Any) -> None:
     assert evaluated(searcher, filter_query).doc_set() == expected
 
 
+@pytest.mark.parametrize("as_of", ["1995", "2011-06-30", "2030"])
+def test_as_of_filter_mask_equals_whoosh(searcher: Any, whoosh_matches: Any, as_of: str) -> None:
+    filter_query = build_filter(as_of=as_of)
+    expected = whoosh_matches(searcher, filter_query)
+    assert expected
+    assert evaluated(searcher, filter_query).doc_set() == expected
+
+
 def test_facets_equal_whoosh_grouping(searcher: Any) -> None:
     from whoosh import sorting
 

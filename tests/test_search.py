@@ -246,6 +246,11 @@ def test_to_dict_shape(index: Index) -> None:
         "doc_number",
         "departments",
         "issued",
+        "issued_year",
+        "date_source",
+        "jurisdiction",
+        "status",
+        "copies",
         "snippets",
     }
     assert data["hits"][0]["doc_number"] == "工信部联原〔2025〕62号"

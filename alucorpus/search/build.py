@@ -329,6 +329,8 @@ class Filter:
     ``lang``: "zh" or "en"; ``jurisdiction``: national, taiwan, unknown, or a province
     or city in either script or English (海南, Hainan, 新余市); a province includes the
     tabled cities in it. With "taiwan", ``departments`` are Taiwan's agencies.
+    ``as_of``: the corpus as it stood on that day (``YYYY``, ``YYYY-MM``: its last day):
+    documents dated by then, each law in the version in force that day.
     """
 
     departments: str | Iterable[str] | None = None
@@ -337,6 +339,7 @@ class Filter:
     doc_type: str | None = None
     lang: str | None = None
     jurisdiction: str | None = None
+    as_of: str | dt.date | None = None
 
 
 def build_filter(restrict: Filter | None = None, **options: Any) -> Any:
@@ -364,6 +367,11 @@ def build_filter(restrict: Filter | None = None, **options: Any) -> Any:
         parts.append(_date_query(start, stop))
     if restrict.doc_type:
         parts.append(Q.Term("doc_type", normalize_text(restrict.doc_type.strip())))
+    as_of = _date_bound(restrict.as_of, end=True)
+    if as_of is not None:
+        day = as_of.year * 10000 + as_of.month * 100 + as_of.day
+        parts.append(Q.NumericRange("valid_from", None, day))
+        parts.append(Q.NumericRange("valid_until", day, None, startexcl=True))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else Q.And(parts)

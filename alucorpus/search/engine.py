@@ -12,6 +12,7 @@ from whoosh import query as Q
 from ..errors import QueryError
 from ..index import Index
 from ..lexicon import Lexicon
+from ..records import Copy
 from .build import Filter, build_filter, build_query
 from .evaluate import evaluate, facet_counts
 from .highlight import make_snippets, matched_terms
@@ -30,6 +31,7 @@ def search(
     until: str | dt.date | None = None,
     doc_type: str | None = None,
     jurisdiction: str | None = None,
+    as_of: str | dt.date | None = None,
     limit: int = 10,
     offset: int = 0,
     sort: str = "relevance",
@@ -50,6 +52,8 @@ def search(
         doc_type: only this document type (通知, 意见 …).
         jurisdiction: only documents of this jurisdiction (national, taiwan, a province
             or city; see :class:`Filter`); "taiwan" makes ``departments`` Taiwan's.
+        as_of: the corpus as it stood on that day: documents dated by then, each law
+            in the version in force that day.
         limit, offset: the page of hits.
         sort: "relevance" or "issued" (newest first; undated last; every score is 0).
         translation: how the query is carried into the other language (see
@@ -79,6 +83,7 @@ def search(
         until=until,
         doc_type=doc_type,
         jurisdiction=jurisdiction,
+        as_of=as_of,
     )
     with index.reading() as searcher:
         # Every match with its score, as arrays; the filter's matches only restrict.
@@ -89,7 +94,7 @@ def search(
                 newest = evaluation.top_by_column("issued_key", offset + limit)
                 ranked = [(docnum, 0.0) for docnum in newest]
             else:
-                ranked = evaluation.top(offset + limit)
+                ranked = in_force_first(evaluation.top(offset + limit), evaluation)
             for docnum, score in ranked[offset:]:
                 stored = searcher.stored_fields(docnum)
                 matched = evaluation.matching_terms(plan.query, docnum)
@@ -109,6 +114,30 @@ def search(
         facets=facets,
         explanation=tuple(plan.explanation),
     )
+
+
+def in_force_first(ranked: list[tuple[int, float]], evaluation: Any) -> list[tuple[int, float]]:
+    """The ranking with each law's version in force ahead of its other versions.
+
+    Versions of one law (one chain) that are among the hits keep the places they
+    took, but the one in force takes the first of them: 矿产资源法 finds the 2024 text
+    before the superseded 2009 one, however the two score.
+    """
+    if not ranked:
+        return ranked
+    chain = evaluation.column("chain")
+    in_force = evaluation.column("in_force")
+    chains: dict[float, list[int]] = {}
+    for position, (docnum, _score) in enumerate(ranked):
+        if chain[docnum]:
+            chains.setdefault(float(chain[docnum]), []).append(position)
+    out = list(ranked)
+    for positions in chains.values():
+        if len(positions) > 1:
+            order = sorted(positions, key=lambda p: (not in_force[ranked[p][0]], p))
+            for place, position in zip(positions, order, strict=True):
+                out[place] = ranked[position]
+    return out
 
 
 def matching_documents(
@@ -141,6 +170,11 @@ def _hit(stored: dict[str, Any], score: float, snippets: Any, matched: tuple[str
         issued=data.get("issued"),
         snippets=snippets,
         matched_terms=matched,
+        issued_year=data.get("issued_year"),
+        date_source=data.get("date_source"),
+        jurisdiction=data.get("jurisdiction", ""),
+        status=data.get("status", "unknown"),
+        copies=tuple(Copy(*copy) for copy in data.get("copies", ())),
     )
 
 

@@ -413,12 +413,15 @@ class Evaluation:
         docs = np.flatnonzero(self.mask)
         if n <= 0 or not len(docs):
             return []
-        values = np.concatenate(
-            [column_values(seg.reader, column, seg.cache) for seg in self.segments]
-        )
-        keys = values[docs]
+        keys = self.column(column)[docs]
         order = np.lexsort((docs, -keys))[:n]
         return [int(d) for d in docs[order]]
+
+    def column(self, column: str) -> np.ndarray:
+        """A sortable numeric column's values over the whole index (index-wide docnums)."""
+        return np.concatenate(
+            [column_values(seg.reader, column, seg.cache) for seg in self.segments]
+        )
 
     def doc_set(self) -> set[int]:
         return set(np.flatnonzero(self.mask).tolist())
