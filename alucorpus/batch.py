@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ParseError
+from .errors import NotADocument, ParseError
 from .ingest import join_bilingual, read_input_bytes
 from .ingest.files import FileOutcome, InputFile, parse_one, read_failure
 from .ingest.lawref_db import looks_like_lawref_db, read_law_rows
@@ -52,9 +52,18 @@ class IngestReport:
         """The files that could not be read or parsed."""
         return [o for o in self.outcomes if o.status == "failed"]
 
+    @property
+    def skipped(self) -> list[FileOutcome]:
+        """The files that are not documents (manifests, data tables): nothing is stored."""
+        return [o for o in self.outcomes if o.status == "skipped"]
+
     def summary(self) -> str:
-        """One line: added, updated, unchanged, failed."""
-        parts = [f"{self.count(s)} {s}" for s in ("added", "updated", "unchanged", "failed")]
+        """One line: added, updated, unchanged, not documents (when any), failed."""
+        parts = [f"{self.count(s)} {s}" for s in ("added", "updated", "unchanged")]
+        if self.skipped:
+            skipped = len(self.skipped)
+            parts.append(f"{skipped} not {'a document' if skipped == 1 else 'documents'}")
+        parts.append(f"{self.count('failed')} failed")
         if self.removed:
             parts.append(f"{self.removed} removed")
         return ", ".join(parts)
@@ -160,8 +169,15 @@ class FileBatch:
             store, [p for p in todo if p.error is None], file_columns, report, keep_raw
         )
         for parsed in todo:
-            if parsed.error is not None:
-                report.outcomes.append(FileOutcome(parsed.item.given, "failed", error=parsed.error))
+            if parsed.error is None:
+                continue
+            skipped = isinstance(parsed.error, NotADocument)
+            if skipped and store.file_hash(parsed.item.raw_path) is not None:
+                # Nothing is kept for a file that is not a document: records that an
+                # older alucorpus made of it go too.
+                store.forget_file(parsed.item.raw_path)
+            status = "skipped" if skipped else "failed"
+            report.outcomes.append(FileOutcome(parsed.item.given, status, error=parsed.error))
 
     def _store_law_db(self, store: Store, parsed: _Parsed, keep_raw: bool) -> FileOutcome:
         """Keep a LawRefBook ``db.sqlite3``: its rows decide which laws are in force."""

@@ -19,6 +19,21 @@ class UnsupportedFormatError(ParseError):
     """No ingester recognises the content of a file."""
 
 
+class NotADocumentError(ParseError):
+    """A file reads as text but is not a document: a manifest, a data table, a date."""
+
+
+class NotADocument(str):
+    """The one line of a :class:`NotADocumentError` where results carry messages as text.
+
+    ``Corpus.parse`` and the ingest workers pass a file's failure on as its message;
+    this one is still that text (``PATH: not a document (…)``), so it shows like any
+    other, but a caller can tell a file that is not a document from one that failed.
+    """
+
+    __slots__ = ()
+
+
 class RecordNotFoundError(AlucorpusError):
     """No record in the corpus has the requested id."""
 

@@ -1,7 +1,7 @@
 """Finding the input files of an ingest: folders expanded, names checked, raw paths chosen.
 
-And parsing one of them in a worker process, with every failure as one line that
-names the file.
+And parsing one of them in a worker process, with every failure, and every file
+that is not a document, as one line that names the file.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ParseError
+from ..errors import NotADocument, NotADocumentError, ParseError
 from ..records import Record
 from . import ParseOptions, parse_bytes
 
@@ -24,9 +24,9 @@ class FileOutcome:
     """What happened to one input file."""
 
     path: str  # as the user gave it
-    status: str  # "added", "updated", "unchanged" or "failed"
+    status: str  # "added", "updated", "unchanged", "skipped" (not a document) or "failed"
     records: int = 0
-    error: str | None = None
+    error: str | None = None  # the one line of a failed or skipped file
 
 
 @dataclass(frozen=True)
@@ -119,13 +119,16 @@ def read_failure(given: str, exc: OSError | ParseError) -> str:
 
 
 def parse_one(given: str, data: bytes, columns: dict[str, str]) -> list[Record] | str:
-    """Parse in a worker process; an error comes back as its one-line message."""
+    """Parse in a worker process; an error comes back as its one-line message.
+
+    A file that is not a document comes back as a :class:`NotADocument` message.
+    """
     try:
         return parse_bytes(given, data, ParseOptions(columns=dict(columns)))
+    except NotADocumentError as exc:
+        return NotADocument(_naming(given, str(exc) or type(exc).__name__))
     except ParseError as exc:
-        message = str(exc) or type(exc).__name__
-        # Every failure line names its file, whether or not the parser did.
-        return message if message.startswith(given) else f"{given}: {message}"
+        return _naming(given, str(exc) or type(exc).__name__)
     except RecursionError:
         return f"{given}: too deeply nested to parse"
     except Exception as exc:  # a parser bug must not stop the batch
@@ -133,4 +136,15 @@ def parse_one(given: str, data: bytes, columns: dict[str, str]) -> list[Record] 
         return f"{given}: internal parser error ({type(exc).__name__}: {exc})"
 
 
-__all__ = ["FileOutcome", "InputFile", "iter_input_files", "parse_one", "read_failure"]
+def _naming(given: str, message: str) -> str:
+    """Every failure line names its file, whether or not the parser did."""
+    return message if message.startswith(given) else f"{given}: {message}"
+
+
+__all__ = [
+    "FileOutcome",
+    "InputFile",
+    "iter_input_files",
+    "parse_one",
+    "read_failure",
+]
