@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import NotADocumentError
 from .ingest import merge_bilingual, parse_path
 from .records import Record
 
@@ -163,10 +164,46 @@ def evaluation_records(corpus_root: Path, seeds_root: Path) -> list[Record]:
         for file in files:
             if file.name in {"db.sqlite3"} or file.name.startswith("."):
                 continue
-            records.extend(parse_path(str(file)))
+            try:
+                records.extend(parse_path(str(file)))
+            except NotADocumentError:
+                continue  # lawrefbook/SOURCE_FILES.tsv: a provenance table, not judged
     for name in SEED_FILES:
         records.extend(parse_path(str(seeds_root / name)))
     return [chinese_side(r) for r in merge_bilingual(records)]
+
+
+def as_documents(records: Sequence[Record]) -> list[Record]:
+    """The evaluation's copies as documents, as ingest makes them (alucorpus.documents)."""
+    from .documents import group_copies, merge_copies
+
+    return [merge_copies(group) for group in group_copies(records)]
+
+
+def document_aliases(index: Any) -> dict[str, str]:
+    """Judgment key of every copy in the index → the key of its document (its source).
+
+    Judgments name files (copies); an index of documents answers with one source per
+    document. Each judged copy then counts for its document, with the highest grade
+    any of its copies has (:func:`document_judgments`).
+    """
+    aliases: dict[str, str] = {}
+    with index.searcher() as searcher:
+        for stored in searcher.all_stored_fields():
+            data = stored.get("data", {})
+            own = doc_key(data.get("source", ""))
+            for copy in data.get("copies", ()):
+                aliases[doc_key(copy[1])] = own
+    return aliases
+
+
+def document_judgments(judgments: dict[str, int], aliases: dict[str, str]) -> dict[str, int]:
+    """Judgments of copies as judgments of their documents: the highest grade wins."""
+    out: dict[str, int] = {}
+    for key, grade in judgments.items():
+        target = aliases.get(key, key)
+        out[target] = max(grade, out.get(target, 0))
+    return out
 
 
 def build_index(records: Iterable[Record], path: Path) -> Any:
@@ -207,15 +244,22 @@ def index_search(index: Any, *, limit: int = 100, cache_dir: Path | None = None)
     return run
 
 
-def evaluate_topics(topics: Sequence[Topic], run_search: SearchFn) -> list[RunResult]:
-    """The four runs of :data:`RUNS` over the topics."""
+def evaluate_topics(
+    topics: Sequence[Topic], run_search: SearchFn, aliases: dict[str, str] | None = None
+) -> list[RunResult]:
+    """The four runs of :data:`RUNS` over the topics.
+
+    ``aliases`` (:func:`document_aliases`): the index holds documents, so judged
+    copies count for their documents.
+    """
     results = []
     for name, field_name, translation in RUNS:
         result = RunResult(name)
         for topic in topics:
             query = topic.zh if field_name == "zh" else topic.en
             ranked = run_search(query, field_name, translation)
-            result.per_topic[topic.id] = score_ranking(ranked, topic.judgments)
+            judgments = document_judgments(topic.judgments, aliases or {})
+            result.per_topic[topic.id] = score_ranking(ranked, judgments)
         results.append(result)
     return results
 
@@ -258,13 +302,18 @@ def taiwan_known_items(corpus_root: Path) -> list[KnownItem]:
 
 
 def known_item_mrr(
-    items: Sequence[KnownItem], run_search: SearchFn, translation: str = "structured", k: int = 10
+    items: Sequence[KnownItem],
+    run_search: SearchFn,
+    translation: str = "structured",
+    k: int = 10,
+    aliases: dict[str, str] | None = None,
 ) -> tuple[float, list[tuple[KnownItem, int | None]]]:
     """MRR@k of the targets, and each item's rank (None when not in the top k)."""
     ranks: list[tuple[KnownItem, int | None]] = []
     for item in items:
         ranked = run_search(item.query, "en", translation)[:k]
-        rank = ranked.index(item.target) + 1 if item.target in ranked else None
+        target = (aliases or {}).get(item.target, item.target)
+        rank = ranked.index(target) + 1 if target in ranked else None
         ranks.append((item, rank))
     mrr = statistics.fmean(1.0 / r if r else 0.0 for _, r in ranks) if ranks else 0.0
     return mrr, ranks

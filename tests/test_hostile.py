@@ -65,10 +65,10 @@ def _hostile_folder(root: Path) -> dict[str, str]:
     put(
         "broken.csv",
         'title,content\n"关于印发方案的通知,"正文""没有结束\n"另一个","x""\n',
-        "record",  # not a table any more: read as plain text, as well as it can be
+        "error",  # a file named .csv that does not parse: "not valid CSV (line 2: …)"
     )
     put("bad.json", '{"法規名稱": "礦業法", "法規內容": [', "error")
-    put("bad.jsonl", '{"title": "a"}\n{not json\n', "record")
+    put("bad-lines.jsonl", '{"title": "a"}\n{not json\n', "error")  # "not valid JSON Lines"
     put(
         "lying.html",
         '<html><head><meta charset="gb2312"><title>国务院办公厅关于进一步加强管理的通知</title>'

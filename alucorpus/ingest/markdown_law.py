@@ -48,6 +48,9 @@ __all__ = ["FORMAT", "LawHeader", "law_paragraphs", "parse", "parse_header", "sn
 FORMAT = "markdown_law"
 
 _INFO_END = "<!-- INFO END -->"
+# The marker as LawRefBook writes it, on a line of its own: a text that only quotes it
+# (the corpus MANIFEST.md describes the layout) is not a LawRefBook file.
+_INFO_END_LINE = re.compile(r"^[ \t]*<!-- INFO END -->[ \t]*\r?$", re.MULTILINE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -105,9 +108,9 @@ class LawHeader:
 
 
 def sniff(path: str, text: str) -> bool:
-    """A LawRefBook file: a ``# `` title line and ``<!-- INFO END -->``, or a folder index."""
+    """A LawRefBook file: a ``# `` title and a ``<!-- INFO END -->`` line, or a folder index."""
     head = text[:20000]
-    if _INFO_END in head and re.search(r"^# \S", head, re.MULTILINE):
+    if _INFO_END_LINE.search(head) and re.search(r"^# \S", head, re.MULTILINE):
         return True
     # Folder indexes are part of the layout; claiming them keeps the plain-text
     # reader from turning their front matter into a record.

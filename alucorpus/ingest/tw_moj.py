@@ -33,6 +33,7 @@ from ..errors import ParseError
 from ..records import Record, record_id
 from . import ParseOptions, SourceText
 from .fields import parse_date
+from .plaintext import json_error
 
 __all__ = [
     "FORMAT",
@@ -101,7 +102,7 @@ def _load(doc: SourceText) -> dict[str, Any]:
     try:
         data = json.loads(doc.text.lstrip("\ufeff"))
     except json.JSONDecodeError as error:
-        raise ParseError(f"{doc.path}: invalid JSON ({error})") from error
+        raise ParseError(f"{doc.path}: not valid JSON ({json_error(error)})") from error
     if not isinstance(data, dict) or not isinstance(data.get("法規內容"), list):
         raise ParseError(f"{doc.path}: not a Laws & Regulations Database law (no 法規內容 list)")
     if not (data.get("法規名稱") or data.get("英文法規名稱")):
