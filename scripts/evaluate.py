@@ -22,7 +22,9 @@ from pathlib import Path
 from alucorpus.errors import IndexOutdatedError
 from alucorpus.evaluation import (
     METRICS,
+    as_documents,
     build_index,
+    document_aliases,
     evaluate_topics,
     evaluation_records,
     index_search,
@@ -45,6 +47,12 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the evaluation index")
     parser.add_argument("--json", type=Path, help="also write the numbers as JSON here")
     parser.add_argument("--by-topic", action="store_true", help="print per-topic nDCG@20")
+    parser.add_argument(
+        "--copies",
+        action="store_true",
+        help="index every copy as its own document (as before documents were merged), "
+        "to compare; use another --work folder",
+    )
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"corpus not found at {args.corpus}", file=sys.stderr)
@@ -60,18 +68,22 @@ def main() -> int:
             stale = True  # built by an older analyzer or schema: rebuild it
     if args.rebuild or stale or not Index.exists(index_dir):
         records = evaluation_records(args.corpus, args.seeds)
+        if not args.copies:
+            records = as_documents(records)
         build_index(records, index_dir).close()
-        print(f"indexed {len(records)} records in {time.perf_counter() - started:.1f} s")
+        kind = "copies" if args.copies else "documents"
+        print(f"indexed {len(records)} {kind} in {time.perf_counter() - started:.1f} s")
     index = Index.open(index_dir)
     run = index_search(index, cache_dir=args.work / "cache")
+    aliases = document_aliases(index)
 
     topics = load_topics(args.topics)
-    results = evaluate_topics(topics, run)
+    results = evaluate_topics(topics, run, aliases)
     print(f"\n{len(topics)} topics ({args.topics.name})\n")
     print(runs_table(results))
 
     items = taiwan_known_items(args.corpus)
-    mrr, ranks = known_item_mrr(items, run)
+    mrr, ranks = known_item_mrr(items, run, aliases=aliases)
     found = sum(1 for _, r in ranks if r)
     print(f"\nknown-item: {len(items)} official English titles of Taiwan laws against the")
     print(f"Chinese side only: MRR@10 = {mrr:.3f}; target in top 10 for {found}/{len(items)}")

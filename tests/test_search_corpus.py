@@ -34,8 +34,15 @@ GOV_PRC = "gccmpd_govprc/raw/GOV_PRC.csv"
 def corpus(shared_corpus: Path, seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     corpus = Corpus(tmp_path_factory.mktemp("search-corpus"))
     report = corpus.ingest([str(shared_corpus / f) for f in FOLDERS] + [str(seeds)])
-    # LawRefBook ships its SQLite catalogue beside the laws: the one file that must fail.
-    assert [Path(o.path).name for o in report.failed] == ["db.sqlite3"]
+    # Every file here is a document or, for LawRefBook's SQLite catalogue and the
+    # SOURCE_FILES.tsv tables and tw_mojlaw's UpdateDate.txt, something alucorpus knows
+    # is not one.
+    assert report.failed == []
+    skipped = sorted(Path(o.path).name for o in report.skipped)
+    assert skipped == ["SOURCE_FILES.tsv", "SOURCE_FILES.tsv", "UpdateDate.txt"]
+    # db.sqlite3 is kept, not as records but as the status of LawRefBook's laws.
+    assert not [r for r in corpus.copies() if r.source.endswith("db.sqlite3")]
+    assert any(r.status == "repealed" for r in corpus.records())
     return corpus
 
 
