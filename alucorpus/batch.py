@@ -197,7 +197,11 @@ class FileBatch:
             rows,
             given=parsed.item.given,
         )
-        return FileOutcome(parsed.item.given, "added" if previous is None else "updated")
+        if previous is None:
+            return FileOutcome(parsed.item.given, "added")
+        return FileOutcome(
+            parsed.item.given, "unchanged" if previous == parsed.sha256 else "updated"
+        )
 
     def _parse_all(
         self, todo: list[_Parsed], file_columns: dict[str, dict[str, str]]

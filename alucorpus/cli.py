@@ -333,7 +333,7 @@ def show(ctx: click.Context, record_id: str, fmt: str) -> None:
 )
 @click.pass_context
 def stats(ctx: click.Context, fmt: str) -> None:
-    """Documents by language, format, department and year; index size."""
+    """Documents by language, format, jurisdiction, department and year; index size."""
     with _friendly_errors():
         data = _corpus(ctx).stats()
     if fmt == "json":
@@ -346,6 +346,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
     for key, label in (
         ("by_lang", "language"),
         ("by_format", "format"),
+        ("by_jurisdiction", "jurisdiction"),
         ("by_department", "department"),
         ("by_year", "year"),
     ):

@@ -595,11 +595,16 @@ class Corpus:
             kept.close()
 
     def stats(self) -> dict[str, Any]:
-        """Documents (and their stored copies) by language, format, department and year.
+        """Documents (and their stored copies) by language, format, jurisdiction,
+        department and year.
 
-        Also the index size in bytes.
+        Also the index size in bytes. A Taiwan agency is counted as "经济部 (Taiwan)", as
+        in the search facets, so that it never adds to a PRC ministry of the same name.
         """
+        from .departments import qualified_department
+
         by_lang: Counter[str] = Counter()
+        by_jurisdiction: Counter[str] = Counter()
         by_format: Counter[str] = Counter()
         by_department: Counter[str] = Counter()
         by_year: Counter[str] = Counter()
@@ -608,8 +613,9 @@ class Corpus:
             total += 1
             by_lang[record.lang] += 1
             by_format[record.format] += 1
+            by_jurisdiction[record.jurisdiction or "unknown"] += 1
             for name in record.departments or ("(none)",):
-                by_department[name] += 1
+                by_department[qualified_department(name, record.jurisdiction)] += 1
             date = record.issued or record.published
             year = record.issued_year or (int(date[:4]) if date else None)
             by_year[str(year) if year else "(undated)"] += 1
@@ -628,6 +634,7 @@ class Corpus:
             "copies": copies,
             "by_lang": dict(by_lang.most_common()),
             "by_format": dict(by_format.most_common()),
+            "by_jurisdiction": dict(by_jurisdiction.most_common()),
             "by_department": dict(by_department.most_common()),
             "by_year": dict(sorted(by_year.items())),
             "index_bytes": index_bytes,

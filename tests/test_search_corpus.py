@@ -201,3 +201,13 @@ def test_stats_counts(corpus: Corpus) -> None:
     assert stats["documents"] == sum(stats["by_lang"].values())
     assert stats["by_format"]["tw_moj"] == 101
     assert stats["index_bytes"] > 0
+    # 101 Taiwan laws in tw_mojlaw_bilingual (MANIFEST: one JSON per PCODE).
+    assert stats["by_jurisdiction"]["taiwan"] == 101
+    assert sum(stats["by_jurisdiction"].values()) == stats["documents"]
+
+
+def test_stats_keep_taiwan_agencies_apart(corpus: Corpus) -> None:
+    """经济部 is Taiwan's Ministry of Economic Affairs: counted as such, never as a PRC body."""
+    departments = corpus.stats()["by_department"]
+    assert departments.get("经济部 (Taiwan)", 0) > 0
+    assert "经济部" not in departments

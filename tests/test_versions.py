@@ -369,3 +369,15 @@ def test_pick_version_by_a_revision_decree(parse_one: Parse) -> None:
     assert pick_version(versions, "国务院令第529号", numbers=numbers) == ids["2024-01-22"]
     with pytest.raises(ValueError, match="no versions"):
         pick_version(())
+
+
+def test_lawref_db_unchanged_on_reingest_and_full_reindex(
+    shared_corpus: Path, tmp_path: Path
+) -> None:
+    """The database is status rows, not documents; the same bytes again are 'unchanged'."""
+    corpus = Corpus(tmp_path / "home")
+    db = str(shared_corpus / "lawrefbook" / "db.sqlite3")
+    assert [o.status for o in corpus.ingest([db]).outcomes] == ["added"]
+    assert [o.status for o in corpus.ingest([db]).outcomes] == ["unchanged"]
+    assert [o.status for o in corpus.reindex(full=True).outcomes] == ["unchanged"]
+    assert list(corpus.copies()) == []
