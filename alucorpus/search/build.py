@@ -28,6 +28,7 @@ from .. import departments as deps
 from ..analysis import normalize_text
 from ..errors import QueryError
 from ..lexicon import Lexicon
+from .numbers_en import understood_numbers
 from .parse import parse_query
 from .plan import (
     BIGRAM_FIELDS,
@@ -240,8 +241,10 @@ def build_query(
         )
     if lang is not None and lang not in LANGS:
         raise QueryError(f"unknown query language {lang!r}; use zh or en")
+    # Document numbers in pinyin or English (Guofa [1991] No. 5) become number: terms.
+    query, numbers = understood_numbers(query)
     tree = parse_query(query)
-    plan = QueryPlan(query=None)
+    plan = QueryPlan(query=None, explanation=numbers)
     translator = None
     if translation != "none":
         translator = Translator(translation, lang, lexicon, cache_dir)
