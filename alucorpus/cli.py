@@ -7,8 +7,6 @@ errors into messages and exit codes: 0 ok, 1 some input or the query failed,
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections import Counter
@@ -589,8 +587,33 @@ _match_option = click.option(
     "chars: its characters anywhere (also inside longer words).",
 )
 _text_lang_option = click.option(
-    "--lang", type=click.Choice(["zh", "en"]), help="Only text in this language."
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    help="Only text in this language, and only the term's forms in it (and the term as typed).",
 )
+
+
+def _forms_options(command: F) -> F:
+    """--translation and --glossary: which other-language forms of a term count (kwic, trend)."""
+    for option in reversed(
+        (
+            click.option(
+                "--translation",
+                type=click.Choice(["glossary", "cedict", "none"]),
+                default="glossary",
+                show_default=True,
+                help="Also count the term's translations: the glossary's, the glossary's "
+                "else CC-CEDICT's (noisy), or none (the term as typed only).",
+            ),
+            click.option(
+                "--glossary",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="A glossary TSV (zh, en, domain, note) overlaying the packaged one.",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
 
 
 @main.command()
@@ -647,6 +670,7 @@ def export(
 )
 @_text_lang_option
 @_match_option
+@_forms_options
 @_filter_options
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True
@@ -658,13 +682,19 @@ def kwic(
     width: int,
     lang: str | None,
     match: str,
+    translation: str,
+    glossary: Path | None,
     departments: tuple[str, ...],
     since: str | None,
     until: str | None,
     doc_type: str | None,
     fmt: str,
 ) -> None:
-    """Every occurrence of TERM in context: number, date, paragraph, left | term | right."""
+    """Every occurrence of TERM in context: number, date, paragraph, [form,] left | term | right.
+
+    TERM's glossary translations are looked for too ("rare earth" finds 稀土, 稀土 finds
+    "rare earths"); the form column, and "form" in JSON, say which form matched.
+    """
     with _friendly_errors():
         result = _corpus(ctx).kwic(
             term,
@@ -675,15 +705,15 @@ def kwic(
             since=since,
             until=until,
             doc_type=doc_type,
+            translation=translation,
+            glossary=glossary,
         )
     if fmt == "jsonl":
         for line in result.lines:
             click.echo(json.dumps(line.to_dict(), ensure_ascii=False))
     else:
         click.echo(result.render(), nl=False)
-    click.echo(
-        f"{len(result.lines)} occurrences of {term!r} in {result.documents} documents", err=True
-    )
+    click.echo(result.summary(), err=True)
 
 
 @main.command()
@@ -704,9 +734,16 @@ def kwic(
 @click.option("--font", help="CJK font for --plot: a family name or a font file.")
 @_text_lang_option
 @_match_option
+@_forms_options
 @_filter_options
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="csv: one row per period and term, forms as 'form=occurrences; …'; "
+    "jsonl: the same with each form's documents and occurrences.",
 )
 @click.pass_context
 def trend(
@@ -718,13 +755,19 @@ def trend(
     font: str | None,
     lang: str | None,
     match: str,
+    translation: str,
+    glossary: Path | None,
     departments: tuple[str, ...],
     since: str | None,
     until: str | None,
     doc_type: str | None,
     fmt: str,
 ) -> None:
-    """Documents mentioning each of TERMS, and occurrences, per year or month."""
+    """Documents mentioning each of TERMS, and occurrences, per year or month.
+
+    Each term counts with its glossary translations ("rare earth" counts 稀土 too);
+    the lines under the table say which forms were counted, and how often each.
+    """
     with _friendly_errors():
         result = _corpus(ctx).trend(
             terms,
@@ -735,18 +778,22 @@ def trend(
             since=since,
             until=until,
             doc_type=doc_type,
+            translation=translation,
+            glossary=glossary,
         )
         if plot:
             result.plot(plot, normalize=normalize, font=font)
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        rows = [row.to_dict() for row in result.rows]
-        writer.writerow(list(rows[0]) if rows else ["period", "term"])
-        writer.writerows([list(row.values()) for row in rows])
-        click.echo(out.getvalue(), nl=False)
-    else:
+    if fmt == "text":
         click.echo(result.render(normalize=normalize), nl=False)
+    else:
+        if fmt == "csv":
+            click.echo(result.to_csv(), nl=False)
+        else:
+            for row in result.rows:
+                click.echo(json.dumps(row.to_dict(), ensure_ascii=False))
+        for term in result.terms:  # the table has no room for which forms counted
+            if result.forms_line(term):
+                click.echo(result.forms_line(term), err=True)
     if plot:
         click.echo(f"wrote chart to {plot}", err=True)
 

@@ -722,21 +722,31 @@ class Corpus:
         until: str | None = None,
         doc_type: str | None = None,
         jurisdiction: str | None = None,
+        translation: str = "glossary",
+        glossary: str | Path | None = None,
     ) -> Concordance:
-        """Every occurrence of a term with its context (a concordance).
+        """Every occurrence of a term, and of its translations, with its context.
 
         Args:
             term: a word or phrase, Chinese (either script) or English.
             width: display columns of context on each side.
             match: "words" (token sequence, as search) or "chars" (substring).
-            lang: only text in this language ("zh" or "en").
+            lang: only text in this language ("zh" or "en"), and only the term's
+                forms in it (besides the term as typed).
             departments, since, until, doc_type, jurisdiction: as for :meth:`search`.
+            translation: which translations of the term are looked for too:
+                "glossary" (the default), "cedict" (the glossary, else CC-CEDICT) or
+                "none" (see :func:`alucorpus.kwic.term_forms`).
+            glossary: a user glossary TSV overlaying the packaged one, as for :meth:`search`.
+
+        Each line's ``form`` says which form of the term matched it.
 
         >>> Corpus("data").kwic("电解铝").render()  # doctest: +SKIP
         """
-        from .kwic import concordance
+        from .kwic import concordance, load_lexicon
         from .search import Filter
 
+        lexicon = load_lexicon(self.layout.cache, glossary) if translation != "none" else None
         index = self.open_index()
         try:
             return concordance(
@@ -745,6 +755,8 @@ class Corpus:
                 width=width,
                 match=match,
                 lang=lang,
+                translation=translation,
+                lexicon=lexicon,
                 restrict=Filter(
                     tuple(departments) if departments else None,
                     since,
@@ -768,11 +780,20 @@ class Corpus:
         until: str | None = None,
         doc_type: str | None = None,
         jurisdiction: str | None = None,
+        translation: str = "glossary",
+        glossary: str | Path | None = None,
     ) -> Trend:
-        """Documents and occurrences of each term per year or month (see alucorpus.trends)."""
+        """Documents and occurrences of each term per year or month (see alucorpus.trends).
+
+        Each term counts with its translations (``translation``, ``glossary`` and
+        ``lang`` as for :meth:`kwic`); :attr:`Trend.forms` and each row's ``forms``
+        say which forms were counted, and how often each.
+        """
+        from .kwic import load_lexicon
         from .search import Filter
         from .trends import trend
 
+        lexicon = load_lexicon(self.layout.cache, glossary) if translation != "none" else None
         index = self.open_index()
         try:
             return trend(
@@ -781,6 +802,8 @@ class Corpus:
                 by=by,
                 match=match,
                 lang=lang,
+                translation=translation,
+                lexicon=lexicon,
                 restrict=Filter(
                     tuple(departments) if departments else None,
                     since,

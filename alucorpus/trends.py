@@ -9,6 +9,17 @@ else of its page's date, a table's Year column or its 发文字号), the year th
 month of its 成文日期, else 发布日期; one with only a year has no month and is
 counted apart (:attr:`Trend.year_only`), as undated documents are (:attr:`Trend.undated`).
 
+A term counts in both languages: its forms (:func:`alucorpus.kwic.term_forms`) are
+the term as typed and, by default, its glossary translations, so ``trend "rare earth"``
+counts 稀土 in Chinese text as well as "rare earth" in English text. Each row says how
+much each form contributed (:attr:`TrendRow.forms`), and the rendered table lists
+every form counted under the table. A document that holds two forms of a term counts
+once in the term's documents and once in each form's. A document that carries its
+translation (Taiwan's statutes with their official English, GOV_PRC's rows with their
+machine translation) counts in its own text only, as in a concordance
+(:func:`alucorpus.kwic.scan`): each mention once, and only the mentions its original
+makes; what its translation held is reported apart (:attr:`Trend.aside`).
+
 The corpus is uneven over time (this test corpus has one document in some years and
 twenty in others), so a raw count rises and falls with the collection, not with
 policy. ``normalize=True`` divides by the number of documents the corpus holds for
@@ -20,6 +31,8 @@ the period (under the same filters): the share of documents mentioning the term.
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import logging
 import warnings
 from collections import Counter
@@ -30,11 +43,12 @@ from typing import TYPE_CHECKING, Any
 
 from .display import display_width, pad
 from .errors import AlucorpusError, QueryError
-from .kwic import scan
+from .kwic import Form, aside_note, describe_forms, scan, term_forms, untranslated_note
 from .search import Filter, matching_documents
 
 if TYPE_CHECKING:
     from .index import Index
+    from .lexicon import Lexicon
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +73,33 @@ CJK_FONT_FAMILIES = (
 _FONT_PACKAGES = (("manimgx_fonts_cjk", "NotoSansCJK-VF.otf.ttc"),)
 
 
+#: The columns of a trend's table (CSV, DataFrame), in order.
+TREND_COLUMNS = (
+    "period",
+    "term",
+    "documents",
+    "occurrences",
+    "corpus_documents",
+    "share",
+    "per_document",
+    "forms",
+)
+
+
 @dataclass(frozen=True)
 class TrendRow:
-    """One period and one term."""
+    """One period and one term.
+
+    ``forms``: ``(form, documents, occurrences)`` for each form of the term, in the
+    order of :attr:`Trend.forms` (the term as typed first).
+    """
 
     period: str  # "2011" or "2011-05"
     term: str
     documents: int  # documents mentioning the term
     occurrences: int  # occurrences of the term in them
     corpus_documents: int  # documents in the corpus for the period (same filters)
+    forms: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def share(self) -> float:
@@ -89,12 +121,20 @@ class TrendRow:
             "corpus_documents": self.corpus_documents,
             "share": round(self.share, 6),
             "per_document": round(self.per_document, 6),
+            "forms": {
+                form: {"documents": documents, "occurrences": occurrences}
+                for form, documents, occurrences in self.forms
+            },
         }
 
 
 @dataclass(frozen=True)
 class Trend:
-    """Counts of each term per period; only periods in which the corpus has documents."""
+    """Counts of each term per period; only periods in which the corpus has documents.
+
+    ``forms``: term → the forms counted for it (:class:`~alucorpus.kwic.Form`, the term
+    as typed first); ``translation``: where the translations came from.
+    """
 
     terms: tuple[str, ...]
     by: str
@@ -104,6 +144,12 @@ class Trend:
     undated: dict[str, int] = field(default_factory=dict)  # term → undated matching documents
     # By month: term → matching documents dated only by a year (no month to count them in).
     year_only: dict[str, int] = field(default_factory=dict)
+    forms: dict[str, tuple[Form, ...]] = field(default_factory=dict)
+    translation: str = "none"
+    # term → (documents, occurrences) in translations of documents with text of their
+    # own, not counted (see alucorpus.kwic.scan)
+    aside: dict[str, tuple[int, int]] = field(default_factory=dict)
+    lang: str | None = None
 
     def row(self, period: str, term: str) -> TrendRow:
         """The counts of one term in one period."""
@@ -112,20 +158,81 @@ class Trend:
                 return row
         raise KeyError((period, term))
 
+    def form_totals(self, term: str) -> list[tuple[Form, int, int]]:
+        """(form, documents, occurrences) of each form of ``term`` over the dated periods."""
+        forms = self.forms.get(term, ())
+        documents: Counter[str] = Counter()
+        occurrences: Counter[str] = Counter()
+        for row in self.rows:
+            if row.term == term:
+                for form, docs, occ in row.forms:
+                    documents[form] += docs
+                    occurrences[form] += occ
+        return [(f, documents[f.text], occurrences[f.text]) for f in forms]
+
+    def forms_line(self, term: str) -> str:
+        """Which forms of ``term`` were counted, and how much each contributed."""
+        totals = self.form_totals(term)
+        if len(totals) > 1:
+            line = f"{term} = {describe_forms(totals)}"
+        else:
+            line = untranslated_note(term, self.translation, self.lang)
+        aside = aside_note(*self.aside.get(term, (0, 0)))
+        return f"{line}\n  {aside}" if line and aside else line or aside
+
+    def flat_rows(self) -> list[dict[str, Any]]:
+        """One dict per (period, term) with :data:`TREND_COLUMNS`: ``forms`` as text,
+        each form's occurrences (``稀土=116; rare earths=116``), as the CSV has them."""
+        rows = []
+        for row in self.rows:
+            values = row.to_dict()
+            values["forms"] = "; ".join(f"{form}={occ}" for form, _, occ in row.forms)
+            rows.append(values)
+        return rows
+
     def to_frame(self) -> Any:
-        """A long pandas DataFrame, one row per (period, term) (needs the ``tables`` extra)."""
+        """A long pandas DataFrame, one row per (period, term) (needs the ``tables`` extra).
+
+        The columns of the CLI's CSV; :meth:`forms_frame` has one row per form.
+        """
         from .tables import frame
 
-        columns = [
-            "period",
-            "term",
-            "documents",
-            "occurrences",
-            "corpus_documents",
-            "share",
-            "per_document",
-        ]
-        return frame([row.to_dict() for row in self.rows], columns)
+        return frame(self.flat_rows(), list(TREND_COLUMNS))
+
+    def form_rows(self) -> list[dict[str, Any]]:
+        """One dict per (period, term, form): documents and occurrences of that form."""
+        out = []
+        for row in self.rows:
+            by_text = {f.text: f for f in self.forms.get(row.term, ())}
+            for text, documents, occurrences in row.forms:
+                form = by_text.get(text)
+                out.append(
+                    {
+                        "period": row.period,
+                        "term": row.term,
+                        "form": text,
+                        "lang": form.lang if form else "",
+                        "source": form.source if form else "",
+                        "documents": documents,
+                        "occurrences": occurrences,
+                    }
+                )
+        return out
+
+    def forms_frame(self) -> Any:
+        """A pandas DataFrame, one row per (period, term, form) (needs the ``tables`` extra)."""
+        from .tables import frame
+
+        columns = ["period", "term", "form", "lang", "source", "documents", "occurrences"]
+        return frame(self.form_rows(), columns)
+
+    def to_csv(self) -> str:
+        """The trend as CSV text: the columns of :meth:`to_frame`, a header first."""
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(TREND_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(self.flat_rows())
+        return out.getvalue()
 
     def render(self, *, normalize: bool = False) -> str:
         """A text table: one line per period, documents and occurrences of each term.
@@ -160,6 +267,9 @@ class Trend:
             ).rstrip()
             for r in table
         ]
+        for term in self.terms:
+            if self.forms_line(term):
+                lines.append(self.forms_line(term))
         for term in self.terms:
             if self.year_only.get(term):
                 lines.append(
@@ -235,34 +345,55 @@ def trend(
     match: str = "words",
     lang: str | None = None,
     restrict: Filter | None = None,
+    translation: str = "glossary",
+    lexicon: Lexicon | None = None,
 ) -> Trend:
-    """Documents and occurrences of each term per period.
+    """Documents and occurrences of each term (and its translations) per period.
 
     Args:
         index: an open index.
         terms: one or more terms (see :func:`alucorpus.kwic.find_occurrences`).
         by: "year" or "month".
         match: "words" or "chars", as for a concordance.
-        lang: only text in this language ("zh" or "en").
+        lang: only text in this language ("zh" or "en"), and only the forms in it
+            (besides the term as typed).
         restrict: only the documents this filter lets through (None: all).
+        translation: "glossary" (the default), "cedict" or "none": which translations
+            of each term count (:func:`alucorpus.kwic.term_forms`).
+        lexicon: the lexicon to translate with (default: the packaged one).
 
     Raises:
-        QueryError: no terms, an unknown period, or an unsearchable term.
+        QueryError: no terms, an unknown period, translation or match mode, or an
+            unsearchable term.
     """
     if by not in PERIODS:
         raise QueryError(f"unknown period {by!r}; use one of {', '.join(PERIODS)}")
     terms = list(dict.fromkeys(t for t in terms if t.strip()))
     if not terms:
         raise QueryError("no term given: name at least one word to count")
+    forms = {
+        term: term_forms(term, match=match, lang=lang, translation=translation, lexicon=lexicon)
+        for term in terms
+    }
     corpus = corpus_counts(index, by, restrict)
     periods = tuple(sorted(corpus))
     rows = []
     undated: dict[str, int] = {}
     year_only: dict[str, int] = {}
+    aside: dict[str, tuple[int, int]] = {}
     for term in terms:
         docs: Counter[str] = Counter()
         occurrences: Counter[str] = Counter()
-        for doc in scan(index, term, match=match, lang=lang, restrict=restrict):
+        # (period, form index) → documents, occurrences
+        form_docs: Counter[tuple[str, int]] = Counter()
+        form_occ: Counter[tuple[str, int]] = Counter()
+        found = scan(index, term, match=match, lang=lang, restrict=restrict, forms=forms[term])
+        for doc in found:
+            if doc.aside:
+                before = aside.get(term, (0, 0))
+                aside[term] = (before[0] + 1, before[1] + doc.aside)
+            if not doc.occurrences:
+                continue  # only its translation had the term
             period = document_period(doc.data, by)
             if period is None:
                 apart = year_only if _year_only(doc.data) else undated
@@ -270,12 +401,37 @@ def trend(
                 continue
             docs[period] += 1
             occurrences[period] += doc.occurrences
+            for k, count in doc.form_occurrences().items():
+                form_docs[period, k] += 1
+                form_occ[period, k] += count
         rows += [
-            TrendRow(period, term, docs[period], occurrences[period], corpus[period])
+            TrendRow(
+                period,
+                term,
+                docs[period],
+                occurrences[period],
+                corpus[period],
+                tuple(
+                    (form.text, form_docs[period, k], form_occ[period, k])
+                    for k, form in enumerate(forms[term])
+                ),
+            )
             for period in periods
         ]
     rows.sort(key=lambda r: (r.period, terms.index(r.term)))
-    return Trend(tuple(terms), by, periods, dict(corpus), tuple(rows), undated, year_only)
+    return Trend(
+        tuple(terms),
+        by,
+        periods,
+        dict(corpus),
+        tuple(rows),
+        undated,
+        year_only,
+        forms,
+        translation,
+        aside,
+        lang,
+    )
 
 
 # -- plotting -------------------------------------------------------------------------------------
@@ -435,6 +591,7 @@ def plot_trend(
 __all__ = [
     "CJK_FONT_FAMILIES",
     "PERIODS",
+    "TREND_COLUMNS",
     "Trend",
     "TrendRow",
     "corpus_counts",
