@@ -10,12 +10,19 @@ both (English titles, translations and summaries are removed before indexing), p
 documents that exist only in English. English queries can therefore reach Chinese
 documents only through query translation, which is what is being measured.
 
+Beside alucorpus's own runs stands a **naive baseline** (:func:`naive_baseline_run`):
+the same documents in a plain whoosh index with jieba's stock ``ChineseAnalyzer`` on
+title and body, Traditional folded to Simplified on both sides, and whoosh's
+``MultifieldParser`` with ``OrGroup`` and BM25F. It is what anyone gets from the two
+libraries in an afternoon; alucorpus has to beat it.
+
 ``scripts/evaluate.py`` prints the tables; ``tests/test_evaluation.py`` pins floors.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import shutil
 import statistics
@@ -45,6 +52,15 @@ RUNS: tuple[tuple[str, str, str], ...] = (
     ("en, first-sense translation", "en", "first"),
     ("en, no translation", "en", "none"),
 )
+
+#: The naive baseline's runs: (run name, query field). It has no translation.
+NAIVE_RUNS: tuple[tuple[str, str], ...] = (
+    ("naive zh (whoosh+jieba ChineseAnalyzer, OR)", "zh"),
+    ("naive en (whoosh+jieba ChineseAnalyzer, OR)", "en"),
+)
+
+#: The order of the side-by-side report: each Chinese run, then each English one.
+REPORT_ORDER = (RUNS[0][0], NAIVE_RUNS[0][0], RUNS[1][0], RUNS[2][0], RUNS[3][0], NAIVE_RUNS[1][0])
 
 
 @dataclass(frozen=True)
@@ -113,6 +129,8 @@ class RunResult:
 
     name: str
     per_topic: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: Topics with a relevant document for which the run returned nothing at all.
+    zero_hits: list[str] = field(default_factory=list)
 
     def mean(self, metric: str) -> float:
         """Mean of a metric over topics."""
@@ -244,38 +262,225 @@ def index_search(index: Any, *, limit: int = 100, cache_dir: Path | None = None)
     return run
 
 
-def evaluate_topics(
-    topics: Sequence[Topic], run_search: SearchFn, aliases: dict[str, str] | None = None
-) -> list[RunResult]:
-    """The four runs of :data:`RUNS` over the topics.
+# -- the naive baseline --------------------------------------------------------------------------
+
+
+def _naive_text(record: Record) -> tuple[str, str]:
+    """A record's title and body for the naive index, folded to Simplified.
+
+    The body is what alucorpus indexes as body (:func:`alucorpus.index.segments`):
+    paragraphs, English paragraphs and summary (empty here, see :func:`chinese_side`)
+    and attachments.
+    """
+    from .analysis import to_simplified
+    from .index import segments
+
+    title = " ".join(t for t in (record.title, record.title_en) if t)
+    body = "\n".join(text for _, _, text in segments(record))
+    return to_simplified(title), to_simplified(body)
+
+
+def build_naive_index(records: Iterable[Record], path: Path) -> Any:
+    """A fresh plain whoosh index of these records at ``path``: the naive baseline.
+
+    Fields ``title`` and ``body`` use jieba's stock ``jieba.analyse.ChineseAnalyzer``
+    (search-mode segmentation with jieba's own dictionary, English stop words and
+    Porter stemming); ``source`` is stored to map hits back to judgment keys. Nothing
+    of alucorpus's analysis is used except the Traditional→Simplified folding.
+    """
+    import jieba
+    from jieba.analyse import ChineseAnalyzer
+    from whoosh import fields, index
+
+    jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary load at DEBUG
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    analyzer = ChineseAnalyzer()
+    schema = fields.Schema(
+        source=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=analyzer),
+        body=fields.TEXT(analyzer=analyzer),
+    )
+    naive = index.create_in(str(path), schema)
+    writer = naive.writer(limitmb=256)
+    for record in records:
+        title, body = _naive_text(record)
+        writer.add_document(source=record.source, title=title, body=body)
+    writer.commit(optimize=True)
+    return naive
+
+
+def naive_search(naive: Any, *, limit: int = 100) -> SearchFn:
+    """A function (query, lang, translation) → ranked judgment keys, over a naive index.
+
+    The query is folded to Simplified and parsed by
+    ``MultifieldParser(["title", "body"], schema, group=OrGroup)``; whoosh ranks with
+    BM25F (its default). ``lang`` and ``translation`` are ignored: the baseline has
+    no translation, so an English query is searched as typed.
+    """
+    import jieba
+    from whoosh.qparser import MultifieldParser, OrGroup
+
+    from .analysis import to_simplified
+
+    jieba.setLogLevel(logging.WARNING)
+    parser = MultifieldParser(["title", "body"], naive.schema, group=OrGroup)
+
+    def run(query: str, lang: str, translation: str) -> list[str]:
+        parsed = parser.parse(to_simplified(query))
+        with naive.searcher() as searcher:
+            return [doc_key(hit["source"]) for hit in searcher.search(parsed, limit=limit)]
+
+    return run
+
+
+def naive_baseline_run(
+    records: Iterable[Record] | None, index_dir: Path, *, limit: int = 100
+) -> SearchFn:
+    """The naive baseline as a run like :func:`index_search`'s.
+
+    Builds the index at ``index_dir`` from ``records`` (replacing what is there), or,
+    when ``records`` is None, opens the index already there.
+
+    Example::
+
+        run = naive_baseline_run(as_documents(evaluation_records(corpus, seeds)), work)
+        run("如何征收矿产资源补偿费", "zh", "none")[:1]
+        # ['lawrefbook/行政法规/矿产资源补偿费征收管理规定(1997-07-03).md']
+    """
+    from whoosh import index
+
+    if records is None:
+        naive = index.open_dir(str(index_dir))
+    else:
+        naive = build_naive_index(records, index_dir)
+    return naive_search(naive, limit=limit)
+
+
+def naive_index_exists(index_dir: Path) -> bool:
+    """Whether a naive baseline index is at ``index_dir``."""
+    from whoosh import index
+
+    return index_dir.is_dir() and bool(index.exists_in(str(index_dir)))
+
+
+def evaluate_run(
+    name: str,
+    topics: Sequence[Topic],
+    run_search: SearchFn,
+    field_name: str,
+    translation: str = "none",
+    aliases: dict[str, str] | None = None,
+) -> RunResult:
+    """One run: each topic's ``field_name`` query ("zh" or "en") through ``run_search``.
 
     ``aliases`` (:func:`document_aliases`): the index holds documents, so judged
     copies count for their documents.
     """
-    results = []
-    for name, field_name, translation in RUNS:
-        result = RunResult(name)
-        for topic in topics:
-            query = topic.zh if field_name == "zh" else topic.en
-            ranked = run_search(query, field_name, translation)
-            judgments = document_judgments(topic.judgments, aliases or {})
-            result.per_topic[topic.id] = score_ranking(ranked, judgments)
-        results.append(result)
-    return results
+    result = RunResult(name)
+    for topic in topics:
+        query = topic.zh if field_name == "zh" else topic.en
+        ranked = run_search(query, field_name, translation)
+        judgments = document_judgments(topic.judgments, aliases or {})
+        result.per_topic[topic.id] = score_ranking(ranked, judgments)
+        if not ranked and any(g > 0 for g in judgments.values()):
+            result.zero_hits.append(topic.id)
+    return result
+
+
+def evaluate_topics(
+    topics: Sequence[Topic], run_search: SearchFn, aliases: dict[str, str] | None = None
+) -> list[RunResult]:
+    """The four runs of :data:`RUNS` over the topics."""
+    return [
+        evaluate_run(name, topics, run_search, field_name, translation, aliases)
+        for name, field_name, translation in RUNS
+    ]
+
+
+def evaluate_with_baseline(
+    topics: Sequence[Topic],
+    run_search: SearchFn,
+    naive_search: SearchFn,
+    aliases: dict[str, str] | None = None,
+) -> list[RunResult]:
+    """alucorpus's four runs and the naive baseline's two, in :data:`REPORT_ORDER`.
+
+    Both index the same documents, so the same ``aliases`` map judged copies to them.
+    """
+    results = evaluate_topics(topics, run_search, aliases)
+    results += [
+        evaluate_run(name, topics, naive_search, field_name, "none", aliases)
+        for name, field_name in NAIVE_RUNS
+    ]
+    by_name = {r.name: r for r in results}
+    return [by_name[name] for name in REPORT_ORDER]
 
 
 def runs_table(results: Sequence[RunResult]) -> str:
-    """Markdown table of mean metrics; the last column compares nDCG@20 to the first run."""
+    """Markdown table of mean metrics.
+
+    "nDCG@20 vs zh" compares each run's nDCG@20 with the first run's ("–" when that is
+    0); "zero hits" counts the topics with a relevant document that got no hit at all.
+    """
     ceiling = results[0].mean("ndcg@20") if results else 0.0
     lines = [
-        "| run | nDCG@10 | nDCG@20 | MRR | Recall@100 | nDCG@20 vs zh |",
-        "|---|---|---|---|---|---|",
+        "| run | nDCG@10 | nDCG@20 | MRR | Recall@100 | nDCG@20 vs zh | zero hits |",
+        "|---|---|---|---|---|---|---|",
     ]
     for result in results:
-        ratio = result.mean("ndcg@20") / ceiling if ceiling else 0.0
+        ratio = f"{result.mean('ndcg@20') / ceiling:.0%}" if ceiling else "–"
         cells = " | ".join(f"{result.mean(m):.3f}" for m in METRICS)
-        lines.append(f"| {result.name} | {cells} | {ratio:.0%} |")
+        zero = f"{len(result.zero_hits)}/{len(result.per_topic)}"
+        lines.append(f"| {result.name} | {cells} | {ratio} | {zero} |")
     return "\n".join(lines)
+
+
+#: Targets of issue 14: Chinese nDCG@20 at least the naive baseline's plus this margin,
+TARGET_ZH_MARGIN = 0.03
+#: English (structured) nDCG@20 at least this share of the Chinese,
+TARGET_EN_SHARE = 0.9
+#: and known-item MRR@10 at least this.
+TARGET_KNOWN_ITEM = 0.9
+
+
+def target_lines(results: Sequence[RunResult]) -> list[str]:
+    """The issue's targets against one topic set's runs (from :func:`evaluate_with_baseline`).
+
+    Each line says the measured value, the target and whether it is met; a missing
+    run is skipped.
+    """
+    by_name = {r.name: r for r in results}
+    zh, naive = by_name.get(RUNS[0][0]), by_name.get(NAIVE_RUNS[0][0])
+    en = by_name.get(RUNS[1][0])
+    lines = []
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    if zh and naive:
+        delta = zh.mean("ndcg@20") - naive.mean("ndcg@20")
+        lines.append(
+            f"zh nDCG@20 {zh.mean('ndcg@20'):.3f} vs naive {naive.mean('ndcg@20'):.3f}: "
+            f"{delta:+.3f} (target >= +{TARGET_ZH_MARGIN:.2f}): "
+            f"{verdict(delta >= TARGET_ZH_MARGIN)}"
+        )
+    if zh and en:
+        zh_ndcg, en_ndcg = zh.mean("ndcg@20"), en.mean("ndcg@20")
+        share = f"{en_ndcg / zh_ndcg:.0%}" if zh_ndcg else f"{en_ndcg:.3f} against zh 0"
+        lines.append(
+            f"en structured / zh nDCG@20: {share} (target >= {TARGET_EN_SHARE:.0%}): "
+            f"{verdict(en_ndcg >= TARGET_EN_SHARE * zh_ndcg)}"
+        )
+    for run in (zh, en):
+        if run:
+            missed = ", ".join(run.zero_hits) or "none"
+            lines.append(
+                f"{run.name}: topics with a relevant document and zero hits: {missed} "
+                f"(target none): {verdict(not run.zero_hits)}"
+            )
+    return lines
 
 
 # -- known-item search ---------------------------------------------------------------------------
