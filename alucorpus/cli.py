@@ -411,6 +411,14 @@ def stats(ctx: click.Context, fmt: str) -> None:
     help="Show each query term's translations and weights, and which matched in each hit.",
 )
 @click.option(
+    "--match",
+    type=click.Choice(["any", "all"]),
+    default="any",
+    show_default=True,
+    help="any: best match, each word counts and more of them rank higher; "
+    "all: every word must be in the document (as +word or AND do for one word).",
+)
+@click.option(
     "--glossary",
     type=click.Path(dir_okay=False, path_type=Path),
     help="A glossary TSV (zh, en, domain, note) overlaying the packaged one row by row.",
@@ -432,12 +440,16 @@ def search(
     fmt: str,
     translation: str,
     explain: bool,
+    match: str,
     glossary: Path | None,
 ) -> None:
-    """Search the corpus. QUERY: words, "phrases", AND/OR/NOT, title: dept: number: year:.
+    """Search the corpus. QUERY: words, "phrases", +word, AND/OR/NOT, title: dept: number: year:.
 
-    An English query also finds Chinese documents, and a Chinese query English ones,
-    through its translations (see --translation and --explain).
+    Best match: each word counts, documents with more of them (and in their titles)
+    rank first; +word or AND requires a word, --match all every word. Function words
+    (如何, 的, what, the) are left out. An English query also finds Chinese documents,
+    and a Chinese query English ones, through its translations (see --translation
+    and --explain).
     """
     with _friendly_errors():
         results = _corpus(ctx).search(
@@ -454,6 +466,7 @@ def search(
             sort=sort,
             translation=translation,
             glossary=glossary,
+            match=match,
         )
     click.echo(
         render_results(
@@ -469,10 +482,13 @@ def search(
 
 
 def render_explanation(results: SearchResults) -> list[str]:
-    """Lines saying how each query term was translated (``--explain``)."""
+    """Lines saying how each query term was translated (``--explain``), and what was left out."""
+    lines = []
+    if results.function_words:
+        lines.append("function words left out: " + ", ".join(results.function_words))
     if not results.explanation:
-        return ["translation: none"]
-    lines = ["translation:"]
+        return [*lines, "translation: none"]
+    lines.append("translation:")
     for term in results.explanation:
         if term.translations:
             senses = "; ".join(f"{t.text} ({t.weight:.2f} {t.source})" for t in term.translations)
@@ -505,10 +521,7 @@ def render_results(
     if fmt == "csv":
         return results.to_csv(offset=offset)  # the columns of `alucorpus export QUERY`
     lines = render_explanation(results) if explain else []
-    lines.append(
-        f"{results.total} documents match {results.query!r}"
-        + (f", as the corpus stood on {as_of}" if as_of else "")
-    )
+    lines.append(results.total_line() + (f", as the corpus stood on {as_of}" if as_of else ""))
     for rank, hit in enumerate(results.hits, offset + 1):
         head = "  ".join(
             part

@@ -497,6 +497,7 @@ class Corpus:
         sort: str = "relevance",
         translation: str = "structured",
         glossary: str | Path | None = None,
+        match: str = "any",
     ) -> SearchResults:
         """Search the corpus.
 
@@ -520,9 +521,13 @@ class Corpus:
                 sense of each word only) or "none" (search the query as typed).
             glossary: a user glossary TSV (``zh<TAB>en<TAB>domain<TAB>note``) that
                 overlays the packaged one row by row for this search.
+            match: "any" (default): best match, every plain word counts, more of
+                them and title matches rank higher, none is required (``+word`` and
+                ``AND`` require one); "all": every word is required, for counting.
 
         Returns:
-            Hits with snippets, and facet counts over the whole result set.
+            Hits with snippets, and facet counts over the whole result set;
+            ``total`` (documents with at least one term) and ``total_all_terms``.
 
         Raises:
             QueryError: the query is malformed.
@@ -556,6 +561,7 @@ class Corpus:
                     translation=translation,
                     cache_dir=self.layout.cache,
                     lexicon=lexicon,
+                    match=match,
                 )
             except AlucorpusError:
                 raise  # a malformed query, a bad filter: the user's to fix

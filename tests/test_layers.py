@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "dates": 1,
     "segcache": 5,
     "lexicon": 2,
+    "function_words": 2,
     "departments": 2,
     "documents": 2,
     "tables": 2,

@@ -120,7 +120,12 @@ def ids(results: SearchResults) -> set[str]:
 def test_phrase_query_matches_adjacent_words_only(index: Index) -> None:
     assert ids(search(index, '"电解铝行业"')) == {"notice2025"}
     # energy2018 has both words, but as "行业电解铝" and "电解铝、水泥等行业".
-    assert ids(search(index, "电解铝 行业")) == {"notice2025", "energy2018"}
+    assert ids(search(index, "电解铝 行业", match="all")) == {"notice2025", "energy2018"}
+    # A best match also finds rareearth2011, which has 行业 alone, and ranks it last.
+    best = search(index, "电解铝 行业")
+    assert ids(best) == {"notice2025", "energy2018", "rareearth2011"}
+    assert best.hits[-1].id == "rareearth2011"
+    assert (best.total, best.total_all_terms) == (3, 2)
     assert ids(search(index, '"行业产能置换"')) == {"notice2025"}
 
 
@@ -237,7 +242,7 @@ def test_pagination_and_sort_by_issued(index: Index) -> None:
 
 def test_to_dict_shape(index: Index) -> None:
     data = search(index, "产能置换").to_dict()
-    assert set(data) == {"query", "total", "hits", "facets"}
+    assert set(data) == {"query", "total", "total_all_terms", "function_words", "hits", "facets"}
     assert set(data["hits"][0]) == {
         "id",
         "source",

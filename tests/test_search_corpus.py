@@ -175,7 +175,7 @@ def test_cli_search_json_shape(corpus: Corpus) -> None:
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"query", "total", "hits", "facets"}
+    assert set(data) == {"query", "total", "total_all_terms", "function_words", "hits", "facets"}
     assert set(data["hits"][0]) >= {
         "id",
         "source",

@@ -158,7 +158,10 @@ def test_untranslated_word_is_kept(index: Index, cache_dir: Path) -> None:
 
 def test_no_translation_finds_no_chinese_only_document(index: Index, cache_dir: Path) -> None:
     results = run(index, "electrolytic aluminium overcapacity", cache_dir, translation="none")
-    assert ids(results) == []
+    # Best match: the English document has two of the three words, and no Chinese one
+    # has any of them.
+    assert ids(results) == ["english"]
+    assert results.total_all_terms == 0
     assert results.explanation == ()
     assert ids(run(index, "electrolytic aluminium", cache_dir, translation="none")) == ["english"]
 
@@ -258,7 +261,7 @@ def test_cli_explain(tmp_path: Path, cache_dir: Path) -> None:
         "translation:\n"
         "  electrolytic aluminium [en] → 电解铝 (1.00 glossary)\n"
         "  overcapacity [en] → 产能过剩 (1.00 glossary)\n"
-        "1 documents match 'electrolytic aluminium overcapacity'\n"
+        "1 document matches 'electrolytic aluminium overcapacity': it contains every term\n"
         "  1.  ----------\n"
         f"     关于遏制电解铝行业产能过剩的通知   [{hit_id[:8]}]\n"
         "     严格控制【电解铝】新增产能，化解【产能过剩】矛盾。\n"
@@ -271,9 +274,17 @@ def test_cli_json_explain_keeps_the_required_keys(tmp_path: Path, index: Index) 
 
     results = search(index, "electrolytic aluminium", cache_dir=tmp_path)
     plain = json.loads(render_results(results, "json"))
-    assert set(plain) == {"query", "total", "hits", "facets"}
+    assert set(plain) == {"query", "total", "total_all_terms", "function_words", "hits", "facets"}
     explained = json.loads(render_results(results, "json", explain=True))
-    assert set(explained) == {"query", "total", "hits", "facets", "explanation"}
+    assert set(explained) == {
+        "query",
+        "total",
+        "total_all_terms",
+        "function_words",
+        "hits",
+        "facets",
+        "explanation",
+    }
     assert explained["explanation"][0]["term"] == "electrolytic aluminium"
     assert explained["explanation"][0]["translations"][0] == {
         "text": "电解铝",
@@ -381,7 +392,7 @@ def test_cli_user_glossary(tmp_path: Path, cache_dir: Path) -> None:
     result = runner.invoke(main, [*args, "--glossary", str(glossary)])
     assert result.exit_code == 0, result.output
     assert "potline aluminium [en] → 电解铝 (1.00 user)" in result.output
-    assert "1 documents match" in result.output
+    assert "1 document matches" in result.output
     bad = tmp_path / "bad.tsv"
     bad.write_text("no tabs here\n", encoding="utf-8")
     failed = runner.invoke(main, [*args, "--glossary", str(bad)])

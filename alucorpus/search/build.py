@@ -29,7 +29,7 @@ from ..analysis import normalize_text
 from ..errors import QueryError
 from ..lexicon import Lexicon
 from .numbers_en import understood_numbers
-from .parse import parse_query
+from .parse import parse_query, require_all
 from .plan import (
     BIGRAM_FIELDS,
     TITLE_BIGRAM_FIELDS,
@@ -176,6 +176,11 @@ def _node_query(
                 return translator.terms([node], plan)
             return text_query(text, quoted, WORD_FIELDS, BIGRAM_FIELDS, plan, highlight)
         return _field_query(name, text, quoted, plan, highlight, jurisdiction)
+    if kind == "require":
+        inner = node[1]
+        if inner[0] == "term" and inner[1] is None and translator is not None and highlight:
+            return translator.strict(inner, plan)
+        return _node_query(inner, plan, highlight, translator, jurisdiction)
     if kind == "not":
         # Negated words are not translated: NOT narrows, and a wrong sense would
         # silently drop good documents.
@@ -188,18 +193,27 @@ def _node_query(
         return or_([_resolve(c) for c in children])
     # A jurisdiction: term makes the group's dept: values that jurisdiction's bodies.
     jurisdiction = _group_jurisdiction(node[1]) or jurisdiction
-    # AND: the positive part narrowed by the NOT parts; words with nothing searchable
-    # (stop words only) drop out. Plain words are translated together, so that a
-    # phrase spanning several of them is found.
+    # AND, as Lucene reads a query of optional and required clauses: the plain words
+    # are one best match (translated together, so that a phrase spanning several of
+    # them is found); fielded terms and groups must match, and so must the best
+    # match, unless required words (+word, a AND b) are there: then those must match
+    # and the plain words only rank. The NOT parts narrow. Words with nothing
+    # searchable drop out.
     plain = [c for c in node[1] if c[0] == "term" and c[1] is None] if translator else []
-    children = [translator.terms(plain, plan)] if translator is not None and plain else []
-    children += [
+    best = translator.terms(plain, plan) if translator is not None and plain else None
+    required_words = [c for c in node[1] if c[0] == "require" and c[1][0] == "term"]
+    children = [
         _node_query(child, plan, highlight, translator, jurisdiction)
         for child in node[1]
         if not any(child is p for p in plain)
     ]
     positives = [c for c in children if c is not None and not isinstance(c, _Negated)]
+    if best is not None and not (required_words and positives):
+        positives.append(best)
+        best = None
     base = and_(positives) if positives else Q.Every()
+    if best is not None:
+        base = Q.AndMaybe(base, best)  # required words first; the plain words rank
     for child in children:
         if isinstance(child, _Negated):
             base = Q.AndNot(base, child.query)
@@ -213,6 +227,7 @@ def build_query(
     translation: str = "none",
     lexicon: Lexicon | None = None,
     cache_dir: Path | None = None,
+    match: str = "any",
 ) -> QueryPlan:
     """Turn a user's query string into a whoosh query and the terms to highlight.
 
@@ -226,6 +241,9 @@ def build_query(
             "first" (each word's first sense, word by word, unweighted) or "none".
         lexicon: the bilingual lexicon (default: the packaged glossary + CC-CEDICT).
         cache_dir: where the CC-CEDICT and segmentation caches live.
+        match: "any" (default): the plain words are a best match, each counts and
+            none is required (``+word`` and ``AND`` require); "all": every word is
+            required, as if each had a ``+``.
 
     Raises:
         QueryError: the query is malformed, or ``lang``/``translation`` is unknown.
@@ -241,19 +259,26 @@ def build_query(
         )
     if lang is not None and lang not in LANGS:
         raise QueryError(f"unknown query language {lang!r}; use zh or en")
+    if match not in MATCHES:
+        raise QueryError(f"unknown match {match!r}; use one of {', '.join(MATCHES)}")
     # Document numbers in pinyin or English (Guofa [1991] No. 5) become number: terms.
     query, numbers = understood_numbers(query)
     tree = parse_query(query)
+    if match == "all":
+        tree = require_all(tree)
     plan = QueryPlan(query=None, explanation=numbers)
-    translator = None
-    if translation != "none":
-        translator = Translator(translation, lang, lexicon, cache_dir)
+    # Also with translation "none": the translator is where words become best-match
+    # units and function words drop out; it then translates nothing.
+    translator = Translator(translation, lang, lexicon, cache_dir)
     try:
         plan.query = _resolve(_node_query(tree, plan, translator=translator)) or Q.NullQuery
     finally:
-        if translator is not None:
-            translator.close()
+        translator.close()
     return plan
+
+
+#: How plain query words combine: best match, or every word required.
+MATCHES = ("any", "all")
 
 
 # -- filters --------------------------------------------------------------------------------------
@@ -380,4 +405,4 @@ def build_filter(restrict: Filter | None = None, **options: Any) -> Any:
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
-__all__ = ["Filter", "build_filter", "build_query", "department_names"]
+__all__ = ["MATCHES", "Filter", "build_filter", "build_query", "department_names"]

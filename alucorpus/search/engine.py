@@ -38,6 +38,7 @@ def search(
     translation: str = "structured",
     cache_dir: Path | None = None,
     lexicon: Lexicon | None = None,
+    match: str = "any",
 ) -> SearchResults:
     """Search the index, in both languages.
 
@@ -61,11 +62,16 @@ def search(
         cache_dir: the lexicon's cache folder (CC-CEDICT index, segmented
             translations); a Corpus passes ``HOME/cache``.
         lexicon: the bilingual lexicon to use (default: packaged glossary + CC-CEDICT).
+        match: "any" (default): best match, each plain word counts and none is
+            required (``+word`` and ``AND`` require one); "all": every word required.
 
     Returns:
         The page of hits and the facets "department", "year", "doc_type" and
         "jurisdiction" over the whole result set; ``explanation`` lists each source
         term's translations, and each hit's ``matched_terms`` those found in it.
+        ``total`` counts every document that matches (with a best match: that has
+        at least one term); ``total_all_terms`` those that have every term of the
+        best match (None when the query has no best match of several terms).
 
     Raises:
         QueryError: the query or an argument is malformed.
@@ -76,7 +82,9 @@ def search(
         raise QueryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
     if limit < 0 or offset < 0:
         raise QueryError("limit and offset must not be negative")
-    plan = build_query(query, lang, translation=translation, lexicon=lexicon, cache_dir=cache_dir)
+    plan = build_query(
+        query, lang, translation=translation, lexicon=lexicon, cache_dir=cache_dir, match=match
+    )
     restrict = Filter(
         departments=departments,
         since=since,
@@ -107,9 +115,12 @@ def search(
                     )
                 )
         facets = facet_counts(searcher, evaluation, index.derived)
+        all_terms = evaluation.complete_total(plan.best_match[0]) if plan.best_match else None
     return SearchResults(
         query=query,
         total=evaluation.total,
+        total_all_terms=all_terms,
+        function_words=tuple(dict.fromkeys(plan.function_words)),
         hits=tuple(hits),
         facets=facets,
         explanation=tuple(plan.explanation),

@@ -67,6 +67,8 @@ class _Segment:
         # For matched terms: node id -> mask, and an expanding node's (term, ids).
         self.masks: dict[int, np.ndarray] = {}
         self.expansions: dict[int, list[tuple[bytes, np.ndarray]]] = {}
+        # A coordinated node's id -> the documents that match every one of its terms.
+        self.complete: dict[int, np.ndarray] = {}
 
     def to_bytes(self, fieldname: str, text: Any) -> bytes | None:
         if fieldname not in self.schema:
@@ -261,6 +263,7 @@ def _eval_coordinated(segment: _Segment, node: Any, scored: bool) -> Arrays:
         count = m.astype(np.int64) if count is None else count + m
     if mask is None:
         return None, None
+    segment.complete[id(node)] = count == len(node.subqueries)
     share = (count / max(1, len(node.subqueries))) ** node.power
     return mask, np.where(mask, total * share, 0.0)
 
@@ -422,6 +425,15 @@ class Evaluation:
         return np.concatenate(
             [column_values(seg.reader, column, seg.cache) for seg in self.segments]
         )
+
+    def complete_total(self, node: Any) -> int:
+        """How many matches have every term of the coordinated ``node`` (a best match)."""
+        complete = np.zeros(len(self.mask), dtype=bool)
+        for segment in self.segments:
+            found = segment.complete.get(id(node))
+            if found is not None:
+                complete[segment.offset : segment.offset + segment.size] = found
+        return int((complete & self.mask).sum())
 
     def doc_set(self) -> set[int]:
         return set(np.flatnonzero(self.mask).tolist())

@@ -1,9 +1,13 @@
 """The query language: a lexer and a recursive-descent parser to a small tree of tuples.
 
 Syntax (README "Search syntax"): words, "quoted phrases" (also “…” and 「…」),
-``AND``/``OR``/``NOT`` in capitals, ``-word``, parentheses and the field prefixes
-of :data:`FIELD_PREFIXES`. The tree's nodes: ``("term", field, text, quoted)``,
-``("not", node)``, ``("and", [nodes])``, ``("or", [nodes])``.
+``AND``/``OR``/``NOT`` in capitals, ``-word``, ``+word``, parentheses and the field
+prefixes of :data:`FIELD_PREFIXES`. The tree's nodes: ``("term", field, text, quoted)``,
+``("not", node)``, ``("require", node)``, ``("and", [nodes])``, ``("or", [nodes])``.
+
+Words side by side are a best match (more of them rank higher, none is required);
+``+word`` requires a word, and ``a AND b`` requires both ``a`` and ``b``: the parser
+marks them ``("require", node)``.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ _OPERATORS = ("AND", "OR", "NOT")
 
 @dataclass(frozen=True)
 class _Tok:
-    kind: str  # "(", ")", "AND", "OR", "NOT", "TERM"
+    kind: str  # "(", ")", "AND", "OR", "NOT", "REQUIRE", "TERM"
     pos: int
     text: str = ""
     field: str | None = None
@@ -65,10 +69,10 @@ def _lex(query: str) -> list[_Tok]:
             depth -= 1
             i += 1
             continue
-        negate = False
+        negate = require = False
         start = i
-        if ch == "-" and i + 1 < n and not query[i + 1].isspace() and query[i + 1] != "-":
-            negate = True
+        if ch in "-+" and i + 1 < n and not query[i + 1].isspace() and query[i + 1] not in "-+":
+            negate, require = ch == "-", ch == "+"
             i += 1
         name: str | None = None
         match = re.match(r"[A-Za-z_]+:", query[i:])
@@ -103,11 +107,13 @@ def _lex(query: str) -> list[_Tok]:
                     inner = max(0, inner - 1)
                 j += 1
             text, quoted, i = query[i:j], False, j
-        if not quoted and name is None and not negate and text in _OPERATORS:
+        if not quoted and name is None and not negate and not require and text in _OPERATORS:
             toks.append(_Tok(text, start))
             continue
         if negate:
             toks.append(_Tok("NOT", start))
+        if require:
+            toks.append(_Tok("REQUIRE", start))
         toks.append(_Tok("TERM", start, text, name, quoted))
     if depth:
         raise QueryError("unbalanced parenthesis: a '(' is never closed")
@@ -117,7 +123,8 @@ def _lex(query: str) -> list[_Tok]:
 class _Parser:
     """Recursive descent parser.
 
-    or := and (OR and)*;  and := unary (AND? unary)*;  unary := NOT unary | atom.
+    or := and (OR and)*;  and := unary (AND? unary)*;  unary := (NOT | +) unary | atom.
+    An explicit AND requires what stands on both of its sides.
     """
 
     def __init__(self, toks: list[_Tok]) -> None:
@@ -146,6 +153,9 @@ class _Parser:
         while (tok := self.peek()) is not None and tok.kind not in ("OR", ")"):
             if tok.kind == "AND":
                 self.i += 1
+                items[-1] = _required(items[-1])
+                items.append(_required(self.parse_unary()))
+                continue
             items.append(self.parse_unary())
         return items[0] if len(items) == 1 else ("and", items)
 
@@ -156,6 +166,9 @@ class _Parser:
         if tok.kind == "NOT":
             self.i += 1
             return ("not", self.parse_unary())
+        if tok.kind == "REQUIRE":
+            self.i += 1
+            return _required(self.parse_unary())
         if tok.kind in ("AND", "OR"):
             raise QueryError(f"'{tok.kind}' at character {tok.pos + 1} needs a word on both sides")
         if tok.kind == ")":
@@ -173,10 +186,25 @@ class _Parser:
         return ("term", tok.field, tok.text, tok.quoted)
 
 
+def _required(node: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``node`` as a required part of its AND group (a NOT already narrows: it stays)."""
+    return node if node[0] in ("require", "not") else ("require", node)
+
+
+def require_all(node: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The tree with every word required (``match="all"``): AND instead of best match."""
+    kind = node[0]
+    if kind == "term":
+        return ("require", node)
+    if kind in ("and", "or"):
+        return (kind, [require_all(child) for child in node[1]])
+    return node  # require and not: already strict
+
+
 def parse_query(query: str) -> tuple[Any, ...]:
     """Parse a query into a small tree.
 
-    Nodes: ("and"|"or", [...]), ("not", x), ("term", field, text, quoted).
+    Nodes: ("and"|"or", [...]), ("not", x), ("require", x), ("term", field, text, quoted).
 
     Raises:
         QueryError: empty, too long, or malformed (unbalanced quotes or parentheses,

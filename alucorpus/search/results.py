@@ -137,6 +137,11 @@ class SearchResults:
     ``explanation`` says how the query was carried into the other language: each
     source term with its translations and weights (empty when nothing was translated).
     Each hit's ``matched_terms`` says which query words and translations it contains.
+
+    ``total`` counts every matching document: with a best match (plain words, the
+    default), every document that has at least one of its terms. ``total_all_terms``
+    counts those that have every term (None when there is no best match of several
+    terms); ``function_words`` are the query's words that were left out (如何, the).
     """
 
     query: str
@@ -144,6 +149,25 @@ class SearchResults:
     hits: tuple[Hit, ...]
     facets: dict[str, dict[str, int]]
     explanation: tuple[TermTranslation, ...] = ()
+    total_all_terms: int | None = None
+    function_words: tuple[str, ...] = ()
+
+    def total_line(self) -> str:
+        """What ``total`` counts, in words.
+
+        "10 documents match '稀土 出口配额': 1 contains every term, 9 more contain some".
+        """
+        one = self.total == 1
+        head = (
+            f"{self.total} document{'' if one else 's'} match{'es' if one else ''} {self.query!r}"
+        )
+        if self.total_all_terms is None or not self.total:
+            return head
+        some = self.total - self.total_all_terms
+        if not some:
+            return head + (": it contains" if self.total == 1 else ": all contain") + " every term"
+        verb = "contains" if self.total_all_terms == 1 else "contain"
+        return f"{head}: {self.total_all_terms} {verb} every term, {some} more contain some"
 
     def to_dict(self, *, explain: bool = False) -> dict[str, Any]:
         """JSON form: ``{"query", "total", "hits", "facets"}``.
@@ -154,6 +178,8 @@ class SearchResults:
         data: dict[str, Any] = {
             "query": self.query,
             "total": self.total,
+            "total_all_terms": self.total_all_terms,
+            "function_words": list(self.function_words),
             "hits": [h.to_dict(explain=explain) for h in self.hits],
             "facets": {name: dict(counts) for name, counts in self.facets.items()},
         }

@@ -35,6 +35,7 @@ from ..analysis import (
     normalize_text,
     word_tokens,
 )
+from ..function_words import is_function_word
 from ..lexicon import Lexicon, Sense, en_words
 from .plan import (
     BIGRAM_FIELDS,
@@ -179,6 +180,9 @@ class Translator:
         # Title bonuses for adjacent English terms whose translations form one
         # Chinese compound (see _compound_queries); terms() adds them.
         self.compounds: list[Any] = []
+        # Set when a query is nothing but function words ("what is it"): then they
+        # are its words after all.
+        self.keep_function_words = False
 
     @property
     def lexicon(self) -> Lexicon:
@@ -253,7 +257,8 @@ class Translator:
             weights.append(weight * _TRANSLATED)
             used.append(Translation(sense.text, weight, sense.source))
         plan.translated_terms |= plan.highlight_terms() - before
-        plan.explanation.append(TermTranslation(term, lang, tuple(used)))
+        if self.mode != "none":  # nothing was carried over: nothing to explain
+            plan.explanation.append(TermTranslation(term, lang, tuple(used)))
         if not alternatives:
             return None
         if len(alternatives) == 1 and weights[0] == 1.0:
@@ -264,6 +269,8 @@ class Translator:
 
     def _en_spans(self, words: list[str]) -> list[tuple[int, int, list[Sense]]]:
         """(start, end, senses) over English words: longest phrases, or word by word."""
+        if self.mode == "none":
+            return []
         lex = self.lexicon
         if self.mode != "first":
             return lex.longest_en_phrases(words)
@@ -285,6 +292,12 @@ class Translator:
         while i < len(words):
             j, senses = covered.get(i, (i + 1, []))
             text = " ".join(words[i:j])
+            if j == i + 1 and not self.keep_function_words and is_function_word(text):
+                # Neither required nor translated ("are" is no 公亩); a glossary phrase
+                # that holds one (Ministry of Commerce) is still matched whole above.
+                plan.function_words.append(text)
+                i = j
+                continue
             original = text_query(text, False, WORD_FIELDS, BIGRAM_FIELDS, plan, True)
             if original is not None or senses:
                 units.append(self._group(text, "en", original, senses, plan))
@@ -312,6 +325,8 @@ class Translator:
         Glossary terms first (longest match over each CJK run); CC-CEDICT (loaded only
         then) for the stretches the glossary does not cover.
         """
+        if self.mode == "none":
+            return []
         lex = self.lexicon
         out: list[tuple[str, list[Sense]]] = []
         if self.mode == "first":
@@ -347,9 +362,9 @@ class Translator:
             return []
         return [(text[i:j], senses) for i, j, senses in self.lexicon.longest_zh_terms(text)]
 
-    def _zh_unit(self, text: str, quoted: bool, plan: QueryPlan) -> Any:
+    def _zh_unit(self, text: str, quoted: bool, plan: QueryPlan, best: bool = False) -> Any:
         """One Chinese query word: itself OR the conjunction of its terms' English groups."""
-        original = text_query(text, quoted, WORD_FIELDS, BIGRAM_FIELDS, plan, True)
+        original = text_query(text, quoted, WORD_FIELDS, BIGRAM_FIELDS, plan, True, best=best)
         spans = self._zh_spans(text)
         if len(spans) == 1 and spans[0][0] == normalize_text(text).strip():
             return self._group(text, "zh", original, spans[0][1], plan)
@@ -364,6 +379,94 @@ class Translator:
         if original is None:
             return english
         return SynonymGroup([original, english], [1.0, 1.0], _TIEBREAK)
+
+    def _zh_terms(self, piece: str) -> list[tuple[str, list[Sense]]]:
+        """The terms of a Chinese piece, in order, every character in one of them.
+
+        Glossary and CC-CEDICT terms where the lexicon has them (so that a term keeps
+        its translation whole: 矿产资源补偿费), the characters between them as terms of
+        their own; jieba's words when nothing is translated.
+        """
+        if self.mode == "none":
+            return [(t.text, []) for t in word_tokens(piece)]
+        out: list[tuple[str, list[Sense]]] = []
+        position = 0
+        for term, senses in self._zh_spans(piece):
+            found = piece.find(term, position)
+            if found < 0:
+                continue
+            if found > position:
+                out.append((piece[position:found], []))
+            out.append((term, senses))
+            position = found + len(term)
+        if position < len(piece):
+            out.append((piece[position:], []))
+        return out
+
+    def _zh_best_match(self, text: str, plan: QueryPlan) -> list[Any]:
+        """Units of an unquoted Chinese word: one per term, function words left out.
+
+        如何征收矿产资源补偿费 is 征收 + 矿产资源补偿费 (如何 is no term): each counts
+        on its own, like the words of an English query, and a document with the
+        word's characters together (in its title, or all its words) ranks higher
+        through a bonus (``compounds``).
+        """
+        units: list[Any] = []
+        for piece in self._content_pieces(text, plan):
+            terms = self._zh_terms(piece)
+            if len(terms) <= 1:
+                units.append(self._zh_unit(piece, False, plan, best=True))
+                continue
+            for term, senses in terms:
+                original = text_query(
+                    term, False, WORD_FIELDS, BIGRAM_FIELDS, plan, True, best=True
+                )
+                unit = self._group(term, "zh", original, senses, plan) if senses else original
+                if unit is not None:
+                    units.append(unit)
+            whole = text_query(piece, False, WORD_FIELDS, BIGRAM_FIELDS, plan, False)
+            if whole is not None:
+                self.compounds.append(whole)
+        return units
+
+    def _content_pieces(self, text: str, plan: QueryPlan) -> list[str]:
+        """A Chinese word split at its function words (jieba's words): 支持光伏产业发展 | 政策措施.
+
+        The whole word when it is all function words, or not all Chinese.
+        """
+        norm = normalize_text(text).strip()
+        if self.keep_function_words or cjk_runs(norm) != [norm]:
+            return [text]
+        pieces: list[str] = []
+        current = ""
+        dropped = []
+        for token in word_tokens(norm):
+            if is_function_word(token.text):
+                dropped.append(token.text)
+                if current:
+                    pieces.append(current)
+                current = ""
+            else:
+                current += token.text
+        if current:
+            pieces.append(current)
+        if not pieces:
+            return [text]
+        plan.function_words.extend(dropped)
+        return pieces
+
+    def strict(self, node: tuple[Any, ...], plan: QueryPlan) -> Any:
+        """A required word (``+word``, ``a AND b``, ``match="all"``): all of it must match.
+
+        A Chinese word must have every word jieba finds in it (or its characters in
+        the title, or its English), as before best match; its function words are
+        still left out: ``+如何征收`` requires 征收.
+        """
+        _, _, text, quoted = node
+        if not quoted and self._direction(text) == "zh":
+            parts = [self._zh_unit(p, False, plan) for p in self._content_pieces(text, plan)]
+            return and_(parts) if all(q is not None for q in parts) else None
+        return self.terms([node], plan)
 
     # ---- a conjunction of plain query words
 
@@ -388,7 +491,9 @@ class Translator:
                 run.extend(en_words(text))
                 continue
             flush()
-            if direction == "zh":
+            if direction == "zh" and not quoted:
+                units.extend(self._zh_best_match(text, plan))
+            elif direction == "zh":
                 units.append(self._zh_unit(text, quoted, plan))
             elif direction == "en":
                 units.append(self._en_phrase_unit(text, plan))
@@ -396,7 +501,21 @@ class Translator:
                 original = text_query(text, quoted, WORD_FIELDS, BIGRAM_FIELDS, plan, True)
                 units.append(original)
         flush()
+        if (
+            not [u for u in units if u is not None]
+            and plan.function_words
+            and not (self.keep_function_words)
+        ):
+            # Nothing but function words: they are what the user is looking for.
+            del plan.function_words[:]
+            self.keep_function_words = True
+            try:
+                return self.terms(nodes, plan)
+            finally:
+                self.keep_function_words = False
         joined = _join(units)
+        if isinstance(joined, Coordinated):
+            plan.best_match.append(joined)
         bonus = or_(self.compounds)
         self.compounds = []
         if joined is None or bonus is None:
