@@ -578,6 +578,33 @@ class CitationGraph:
         return root
 
 
+#: The relations a document's status is read from (alucorpus.versions.StatusEvidence).
+STATUS_RELATIONS = frozenset({"repeal", "amendment"})
+_STATUS_KEYWORD_RE = re.compile(
+    "|".join(k for k, relation in _KEYWORDS.items() if relation in STATUS_RELATIONS)
+)
+
+
+def status_links(records: Iterable[Record]) -> list[Link]:
+    """The repeal and amendment links among ``records``, resolved: what statuses need.
+
+    The same links as ``build_graph(records).links`` of those relations, but only the
+    documents that use a repeal or amendment keyword (废止, 修改 …) are read: reading
+    every citation of the corpus after each batch cost 2.8 ms a document (8.5 s of a
+    3000-document ingest), and most documents repeal and amend nothing.
+    """
+    records = list(records)
+    resolver = Resolver.from_records(records)
+    links: list[Link] = []
+    for record in sorted(records, key=lambda r: (r.issued or "9999", r.source, r.id)):
+        if not any(_STATUS_KEYWORD_RE.search(text) for _, _, text in _segments(record)):
+            continue
+        links.extend(
+            link for link in links_of(record, resolver) if link.relation in STATUS_RELATIONS
+        )
+    return links
+
+
 def build_graph(records: Iterable[Record]) -> CitationGraph:
     """The citation graph of a set of records."""
     records = list(records)
@@ -604,6 +631,7 @@ __all__ = [
     "EDGE_COLUMNS",
     "GRAPH_FORMATS",
     "RELATIONS",
+    "STATUS_RELATIONS",
     "CitationGraph",
     "Link",
     "Node",
@@ -612,5 +640,6 @@ __all__ = [
     "extract_links",
     "links_of",
     "relation_near",
+    "status_links",
     "title_key",
 ]

