@@ -167,7 +167,8 @@ class SearchResults:
         if not some:
             return head + (": it contains" if self.total == 1 else ": all contain") + " every term"
         verb = "contains" if self.total_all_terms == 1 else "contain"
-        return f"{head}: {self.total_all_terms} {verb} every term, {some} more contain some"
+        rest = "contains" if some == 1 else "contain"
+        return f"{head}: {self.total_all_terms} {verb} every term, {some} more {rest} some"
 
     def to_dict(self, *, explain: bool = False) -> dict[str, Any]:
         """JSON form: ``{"query", "total", "hits", "facets"}``.
