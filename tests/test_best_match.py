@@ -153,3 +153,10 @@ def test_plus_requires_and_the_rest_ranks(corpus: Corpus) -> None:
     with_rare_earth = corpus.search("稀土", limit=0).total
     assert required.total == with_rare_earth
     assert required.hits[0].title == "国务院关于促进稀土行业持续健康发展的若干意见"
+
+
+def test_every_term_is_counted_only_for_one_best_match(corpus: Corpus) -> None:
+    """With OR there is no one set of terms that "every term" could mean."""
+    assert corpus.search("稀土 出口配额", limit=0).total_all_terms is not None
+    assert corpus.search("(稀土 出口配额) OR 钨", limit=0).total_all_terms is None
+    assert corpus.search("(稀土 出口配额) (钨 锡)", limit=0).total_all_terms is None

@@ -274,6 +274,10 @@ def build_query(
         plan.query = _resolve(_node_query(tree, plan, translator=translator)) or Q.NullQuery
     finally:
         translator.close()
+    if tree[0] == "or" or len(plan.best_match) != 1:
+        # "Every term" means the terms of the query's one best match; with OR, or with
+        # several groups ((a b) (c d)), no single set of terms is "every term".
+        plan.best_match = []
     return plan
 
 

@@ -115,8 +115,9 @@ class QueryPlan:
     translated_terms: set[str] = field(default_factory=set)
     # Function words left out of the query (如何, the, of …), for --explain.
     function_words: list[str] = field(default_factory=list)
-    # The best-match (coordinated) groups of plain words: the total of documents that
-    # have every term is counted on the first.
+    # The best-match (coordinated) groups of plain words; build_query keeps one only
+    # when the query is that one group (and required or fielded parts): the total of
+    # documents that have every term is counted on it.
     best_match: list[Any] = field(default_factory=list)
 
     def highlight_terms(self) -> set[str]:

@@ -464,8 +464,7 @@ class Translator:
         """
         _, _, text, quoted = node
         if not quoted and self._direction(text) == "zh":
-            parts = [self._zh_unit(p, False, plan) for p in self._content_pieces(text, plan)]
-            return and_(parts) if all(q is not None for q in parts) else None
+            return and_([self._zh_unit(p, False, plan) for p in self._content_pieces(text, plan)])
         return self.terms([node], plan)
 
     # ---- a conjunction of plain query words
