@@ -805,8 +805,8 @@ def trend(
             for row in result.rows:
                 click.echo(json.dumps(row.to_dict(), ensure_ascii=False))
         for term in result.terms:  # the table has no room for which forms counted
-            if result.forms_line(term):
-                click.echo(result.forms_line(term), err=True)
+            if line := result.forms_line(term):
+                click.echo(line, err=True)
     if plot:
         click.echo(f"wrote chart to {plot}", err=True)
 

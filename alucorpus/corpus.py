@@ -537,9 +537,9 @@ class Corpus:
 
         lexicon = None
         if glossary is not None:
-            from .lexicon import Lexicon
+            from .lexicon import load_lexicon
 
-            lexicon = Lexicon.load(user_glossary=Path(glossary), cache_dir=self.layout.cache)
+            lexicon = load_lexicon(self.layout.cache, glossary)
 
         for attempt in range(3):
             index = self._search_index()

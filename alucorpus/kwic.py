@@ -54,7 +54,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -133,25 +132,18 @@ def term_lang(term: str) -> str:
     return "zh" if has_cjk(term) else "en"
 
 
-@lru_cache(maxsize=4)
 def default_lexicon(cache_dir: Path | None = None) -> Lexicon:
-    """The packaged lexicon, loaded once per process and cache folder (CC-CEDICT lazily)."""
-    from .lexicon import Lexicon
+    """The packaged lexicon, shared with search (:func:`alucorpus.lexicon.shared_lexicon`)."""
+    from .lexicon import shared_lexicon
 
-    return Lexicon.load(cache_dir=cache_dir)
+    return shared_lexicon(Path(cache_dir) if cache_dir else None)
 
 
 def load_lexicon(cache_dir: Path | None = None, glossary: str | Path | None = None) -> Lexicon:
-    """The packaged lexicon, or a fresh one overlaid by a user ``glossary`` TSV.
+    """The shared lexicon, or one a user ``glossary`` overlays (see alucorpus.lexicon)."""
+    from .lexicon import load_lexicon as load
 
-    Raises:
-        ParseError: the glossary file cannot be read or is malformed.
-    """
-    if glossary is None:
-        return default_lexicon(Path(cache_dir) if cache_dir else None)
-    from .lexicon import Lexicon
-
-    return Lexicon.load(user_glossary=Path(glossary), cache_dir=cache_dir)
+    return load(cache_dir, glossary)
 
 
 def _zh_key(term: str) -> str:

@@ -87,9 +87,11 @@ __all__ = [
     "default_cache_dir",
     "department_rows",
     "en_words",
+    "load_lexicon",
     "normalise_en",
     "normalise_en_word",
     "read_glossary",
+    "shared_lexicon",
 ]
 
 log = logging.getLogger(__name__)
@@ -726,3 +728,25 @@ def _cedict_senses(texts: list[str]) -> list[Sense]:
         return []
     weight = CEDICT_WEIGHT / math.sqrt(len(texts))
     return [Sense(t, "cedict", weight) for t in texts[:CEDICT_MAX_SENSES]]
+
+
+@lru_cache(maxsize=4)
+def shared_lexicon(cache_dir: Path | None = None) -> Lexicon:
+    """The packaged lexicon, one per cache folder and process (CC-CEDICT read on first need).
+
+    Search, kwic and trend all take it from here, so a process that does all three
+    loads the glossary and CC-CEDICT once.
+    """
+    return Lexicon.load(cache_dir=cache_dir)
+
+
+def load_lexicon(cache_dir: Path | None = None, glossary: str | Path | None = None) -> Lexicon:
+    """The shared packaged lexicon, or a fresh one overlaid by a user ``glossary`` TSV.
+
+    Raises:
+        ParseError: the glossary file cannot be read or is malformed.
+    """
+    cache = Path(cache_dir) if cache_dir else None
+    if glossary is None:
+        return shared_lexicon(cache)
+    return Lexicon.load(user_glossary=Path(glossary), cache_dir=cache)

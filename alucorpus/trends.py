@@ -268,8 +268,8 @@ class Trend:
             for r in table
         ]
         for term in self.terms:
-            if self.forms_line(term):
-                lines.append(self.forms_line(term))
+            if line := self.forms_line(term):
+                lines.append(line)
         for term in self.terms:
             if self.year_only.get(term):
                 lines.append(

@@ -234,10 +234,10 @@ def dev_runs(shared_corpus: Path, seeds: Path, tmp_path_factory: pytest.TempPath
 
 def test_development_set_floor(dev_runs) -> None:
     # Measured on this index of copies, with best match (issue 14): zh 0.859, en
-    # structured 0.769 nDCG@20 (90 % of zh), first-sense 0.61; before best match zh was
-    # 0.674 and en 0.765. A change to analyzer, lexicon or ranking that costs more than
-    # a few points fails here. Issue 14's target, English at 0.9 of Chinese, is not
-    # met here (0.896): the test holds 0.87 until it is.
+    # structured 0.769 nDCG@20 (0.896 of zh), first-sense 0.61; before best match zh
+    # was 0.674 and en 0.765. A change to analyzer, lexicon or ranking that costs more
+    # than a few points fails here. The 0.87 ratio is that floor, not the target: the
+    # target (0.9) is test_english_reaches_the_target below.
     zh = dev_runs["zh (monolingual ceiling)"].mean("ndcg@20")
     structured = dev_runs["en, structured translation"].mean("ndcg@20")
     first = dev_runs["en, first-sense translation"].mean("ndcg@20")
@@ -246,3 +246,12 @@ def test_development_set_floor(dev_runs) -> None:
     assert structured >= 0.75
     assert structured >= 0.87 * zh
     assert structured > first > none  # structure beats naive, naive beats nothing
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 14's target, English nDCG@20 at 0.9 of Chinese, is not met yet (0.896)",
+)
+def test_english_reaches_the_target(dev_runs) -> None:
+    zh = dev_runs["zh (monolingual ceiling)"].mean("ndcg@20")
+    assert dev_runs["en, structured translation"].mean("ndcg@20") >= 0.9 * zh

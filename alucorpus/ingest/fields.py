@@ -216,8 +216,12 @@ def _trim_code(run: str) -> str:
     return code[-_MAX_CODE:]
 
 
-def _year(raw: str) -> str | None:
-    """Four-digit year, 19YY for a two-digit year ≥ 49, the two digits otherwise."""
+def widen_year(raw: str) -> str | None:
+    """Four-digit year, 19YY for a two-digit year ≥ 49, the two digits otherwise.
+
+    How a number's year is read at ingest; the query side (``search.numbers_en``) reads
+    a typed year the same way, so that index and query agree.
+    """
     year = _digits(raw)
     if len(year) == 4:
         return year if 1900 <= int(year) <= 2099 else None
@@ -245,7 +249,7 @@ def _issuers(run: str) -> tuple[list[str], int] | None:
 def _bracket_match(text: str, m: re.Match[str]) -> DocNumberMatch | None:
     code = _trim_code(m.group("code"))
     infix = m.group("infix").removesuffix("第")
-    year = _year(m.group("year"))
+    year = widen_year(m.group("year"))
     if year is None or not (code or infix):
         return None
     if m.group(0).endswith("號") and infix.endswith("字"):

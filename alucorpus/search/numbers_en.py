@@ -46,7 +46,8 @@ from functools import lru_cache
 
 from .. import departments as deps
 from ..analysis import DocNumber, has_cjk
-from .parse import FIELD_PREFIXES
+from ..ingest.fields import widen_year
+from .parse import FIELD_PREFIXES, QUOTES
 from .results import TermTranslation, Translation
 
 __all__ = [
@@ -291,11 +292,7 @@ def _group(m: re.Match[str], *names: str) -> str | None:
 
 def _year(raw: str | None) -> str | None:
     """A four-digit year; a two-digit one widened as ingest widens it (≥ 49 → 19YY)."""
-    if raw is None:
-        return None
-    if len(raw) == 4:
-        return raw if 1949 <= int(raw) <= 2099 else None
-    return f"19{raw}" if int(raw) >= 49 else raw
+    return None if raw is None else widen_year(raw)
 
 
 def _number(code: str, year: str | None, serial: str | None) -> str:
@@ -404,7 +401,6 @@ def _patterns() -> list[tuple[re.Pattern[str], _Reader]]:
     return found
 
 
-_QUOTES = {'"': '"', "“": "”", "「": "」"}  # the parser's phrase quotes
 _FIELD_RE = re.compile(rf"(?<![^\s(])-?(?:{'|'.join(FIELD_PREFIXES)}):", re.IGNORECASE)
 
 
@@ -417,8 +413,8 @@ def _protected(query: str) -> list[tuple[int, int]]:
         start = i
         if field:
             i = field.end()
-        if i < len(query) and query[i] in _QUOTES:
-            close = query.find(_QUOTES[query[i]], i + 1)
+        if i < len(query) and query[i] in QUOTES:
+            close = query.find(QUOTES[query[i]], i + 1)
             i = len(query) if close < 0 else close + 1
             spans.append((start, i))
         elif field:

@@ -34,7 +34,7 @@ FIELD_PREFIXES = (
 
 # -- lexing and parsing ---------------------------------------------------------------------------
 
-_QUOTES = {'"': '"', "“": "”", "「": "」"}  # Chinese quotes are phrase quotes too
+QUOTES = {'"': '"', "“": "”", "「": "」"}  # Chinese quotes are phrase quotes too
 _FIELD_RE = re.compile(r"^([A-Za-z_]+):(.*)$", re.DOTALL)
 _OPERATORS = ("AND", "OR", "NOT")
 
@@ -86,8 +86,8 @@ def _lex(query: str) -> list[_Tok]:
             i += match.end()
         elif match:
             raise QueryError(f"field prefix '{match.group()}' at character {i + 1} has no value")
-        if i < n and query[i] in _QUOTES:
-            close = query.find(_QUOTES[query[i]], i + 1)
+        if i < n and query[i] in QUOTES:
+            close = query.find(QUOTES[query[i]], i + 1)
             if close < 0:
                 raise QueryError(
                     f"unbalanced quote: the quote at character {i + 1} is never closed"
@@ -98,7 +98,7 @@ def _lex(query: str) -> list[_Tok]:
             # A word ends at a space, a quote, or a ')' closing an open group; a '('
             # inside a word is text (工信部联原(2025)62号).
             inner = 0
-            while j < n and not query[j].isspace() and query[j] not in _QUOTES:
+            while j < n and not query[j].isspace() and query[j] not in QUOTES:
                 if query[j] == "(":
                     inner += 1
                 elif query[j] == ")":

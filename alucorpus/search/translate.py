@@ -22,7 +22,6 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -134,12 +133,11 @@ class _Segments:
 _segment_caches: dict[Path, _Segments] = {}
 
 
-@lru_cache(maxsize=4)
 def _cached_lexicon(cache_dir: Path) -> Lexicon:
-    """One Lexicon per cache folder and process: CC-CEDICT is read once, on first need."""
-    from ..lexicon import Lexicon
+    """One Lexicon per cache folder and process (:func:`alucorpus.lexicon.shared_lexicon`)."""
+    from ..lexicon import shared_lexicon
 
-    return Lexicon.load(cache_dir=cache_dir)
+    return shared_lexicon(cache_dir)
 
 
 def default_cache_dir() -> Path:
