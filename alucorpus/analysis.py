@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import operator
 import os
 import re
 import threading
@@ -261,7 +262,7 @@ def script_of(text: str) -> str:
     sample = "".join(_CJK_RE.findall(text[:20000]))
     if not sample:
         return "simplified"
-    changed = sum(a != b for a, b in zip(sample, to_simplified(sample), strict=False))
+    changed = sum(map(operator.ne, sample, to_simplified(sample)))
     return "traditional" if changed >= max(3, len(sample) // 10) else "simplified"
 
 

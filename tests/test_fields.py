@@ -8,6 +8,7 @@ import html
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +19,7 @@ from alucorpus.departments import departments_at_end
 from alucorpus.errors import ParseError
 from alucorpus.ingest.fields import (
     DocNumberMatch,
+    _all_matches,
     canonical_doc_number,
     clean_title,
     doc_type_of,
@@ -376,3 +378,31 @@ def test_parsers_raise_only_parse_error(text: str) -> None:
     leading_doc_number(text)
     clean_title(text)
     doc_type_of(text)
+
+
+# -- anchored search (a speed-up that must not change what is found) ----------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中华人民共和国国务院令第706号",
+        "前" * 300 + "国务院令第5号",  # a long run before the issuer
+        "国务院 令\n第 706 号" + "后" * 300,
+        "中华人民共和国国务院" + " " * 120 + "令第1号",  # spaces longer than the issuer
+        "财政部 海关总署 税务总局公告2019年第39号",
+        "工信部联原［2011］177号",
+        "（89）台內字第1234567號",
+        "第1号" * 50 + "国发〔1991〕5号",
+    ],
+)
+def test_anchored_number_search_finds_what_a_full_search_finds(text: str) -> None:
+    assert _all_matches(text) == _all_matches(text, anchored=False)
+
+
+def test_anchored_number_search_agrees_on_the_whole_corpus(whole_corpus: Any) -> None:
+    """Every record of the shared corpus: its title and its paragraphs joined."""
+    texts = [t for r in whole_corpus.records() for t in (r.title or "", "\n".join(r.paragraphs))]
+    assert len(texts) > 500
+    differ = [t[:60] for t in texts if _all_matches(t) != _all_matches(t, anchored=False)]
+    assert differ == []
