@@ -197,6 +197,35 @@ def _stem_plural(word: str) -> str:
     return word[:-1]
 
 
+_VOWELS = frozenset("aeiou")
+
+
+@lru_cache(maxsize=16384)
+def verb_bases(key: str) -> tuple[str, ...]:
+    """Candidate base forms of an -ing or -ed word key, most likely first.
+
+    Only for looking a word up where its own form is missing; the candidates that
+    are no word find nothing.
+
+    >>> verb_bases("curbing"), verb_bases("stopping"), verb_bases("pricing")
+    (('curb', 'curbe'), ('stopp', 'stop', 'stoppe'), ('pric', 'price'))
+    >>> verb_bases("approved"), verb_bases("unified"), verb_bases("coal")
+    (('approv', 'approve'), ('unify', 'unifi', 'unifie'), ())
+    """
+    for ending in ("ing", "ed"):
+        stem = key[: -len(ending)]
+        if not key.endswith(ending) or len(stem) < 3 or not any(c in _VOWELS for c in stem):
+            continue
+        out = [stem]
+        if ending == "ed" and stem.endswith("i"):
+            out.insert(0, stem[:-1] + "y")  # unified → unify
+        if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS | {"l", "s"}:
+            out.append(stem[:-1])  # stopping → stop (but not calling → cal)
+        out.append(stem + "e")  # pricing → price, approved → approve
+        return tuple(dict.fromkeys(out))
+    return ()
+
+
 # Acronyms whose lower-case form is an ordinary English word keep their capitals, so
 # that "most" does not find 科学技术部 (MOST) nor "safe" 国家外汇管理局 (SAFE).
 _ACRONYM_CLASH = frozenset({"most", "safe", "cod", "apt", "saw", "can", "us", "it", "cast"})
@@ -622,10 +651,15 @@ class Lexicon:
     def _en_key_senses(self, key: str, cedict: CedictMode = "fallback") -> list[Sense]:
         if not key:
             return []
-        senses = [
-            Sense(zh, self.rows[zh].source, GLOSSARY_WEIGHT)
-            for zh, _ in self._en_index.get(key, [])
-        ]
+        entries = self._en_index.get(key, [])
+        if not entries and " " not in key:
+            # A verb form the glossary has only as its base: curbing → curb,
+            # stopping → stop, pricing → price (before CC-CEDICT's guesses).
+            for base in verb_bases(key):
+                entries = self._en_index.get(base, [])
+                if entries:
+                    break
+        senses = [Sense(zh, self.rows[zh].source, GLOSSARY_WEIGHT) for zh, _ in entries]
         if cedict == "always" or (cedict == "fallback" and not senses):
             cands = self._dictionary().reverse.get(key, [])
             have = {s.text for s in senses}

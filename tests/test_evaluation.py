@@ -248,10 +248,9 @@ def test_development_set_floor(dev_runs) -> None:
     assert structured > first > none  # structure beats naive, naive beats nothing
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14's target, English nDCG@20 at 0.9 of Chinese, is not met yet (0.896)",
-)
 def test_english_reaches_the_target(dev_runs) -> None:
+    # Issue 14's target. Measured on this index of copies: en structured 0.819 of zh
+    # 0.859 (95 %), after the glossary rows of issue 14's topic misses and the verb-form
+    # fallback (curbing → curb); 0.769 (90 %, just under) before them.
     zh = dev_runs["zh (monolingual ceiling)"].mean("ndcg@20")
     assert dev_runs["en, structured translation"].mean("ndcg@20") >= 0.9 * zh

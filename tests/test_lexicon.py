@@ -19,6 +19,7 @@ from alucorpus.lexicon import (
     department_rows,
     normalise_en,
     normalise_en_word,
+    verb_bases,
 )
 
 
@@ -433,3 +434,34 @@ def test_cedict_only_for_single_words_the_glossary_lacks(cache_dir: Path) -> Non
 )
 def test_general_legal_vocabulary(lex: Lexicon, en: str, zh: str) -> None:
     assert zh in [s.text for s in lex.en_to_zh(en, cedict="never")]
+
+
+@pytest.mark.parametrize(
+    ("word", "zh"),
+    [("curbing", "遏制"), ("stopping", "制止"), ("pricing", "价格"), ("banned", "禁止")],
+)
+def test_a_verb_form_finds_its_base_in_the_glossary(lex: Lexicon, word: str, zh: str) -> None:
+    # Issue 14's topics: "curbing overcapacity", "stopping unauthorised power plant
+    # construction" and "thermal coal pricing reform" lost a term to the -ing form.
+    assert [s.text for s in lex.en_to_zh(word)][:1] == [zh]
+    assert all(s.source == "glossary" for s in lex.en_to_zh(word))
+
+
+@pytest.mark.parametrize(
+    ("key", "bases"),
+    [
+        ("curbing", ("curb", "curbe")),
+        ("stopping", ("stopp", "stop", "stoppe")),
+        ("unified", ("unify", "unifi", "unifie")),
+        ("calling", ("call", "calle")),  # a double l is kept: not "cal"
+        ("bring", ()),  # too short a stem
+        ("coal", ()),
+    ],
+)
+def test_verb_bases(key: str, bases: tuple[str, ...]) -> None:
+    assert verb_bases(key) == bases
+
+
+def test_a_verb_form_the_glossary_has_is_looked_up_as_itself(lex: Lexicon) -> None:
+    # "planning" is a glossary variant of its own (规划): no base form is tried.
+    assert [s.text for s in lex.en_to_zh("planning")][:1] == ["规划"]
