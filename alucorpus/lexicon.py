@@ -635,6 +635,27 @@ class Lexicon:
             senses.extend(_cedict_senses(glosses))
         return senses
 
+    def zh_synonyms(self, term: str, limit: int = 4) -> list[str]:
+        """Other Chinese glossary terms that share an English rendering with ``term``.
+
+        The glossary's rows meet in their English: Taiwan's 防制 and the mainland's 防治
+        are both "prevention and control", 空气污染 and 大气污染 both "air pollution",
+        节能 and 节约能源 both "energy conservation". Glossary rows only (CC-CEDICT's
+        glosses are too loose for this), preferred renderings first, at most ``limit``.
+
+        >>> Lexicon.load().zh_synonyms("防治")[:1]
+        ['防制']
+        """
+        row = self._glossary_row(term.strip())
+        if row is None:
+            return []
+        out: dict[str, None] = {}
+        for variant in row.en:
+            for zh, _ in self._en_index.get(normalise_en(variant), []):
+                if zh != row.zh:
+                    out[zh] = None
+        return list(out)[:limit]
+
     # ---- English → Chinese
 
     def en_to_zh(self, phrase: str, *, cedict: CedictMode = "fallback") -> list[Sense]:

@@ -13,7 +13,7 @@ import pytest
 
 from alucorpus import Corpus
 from alucorpus.function_words import function_words, is_function_word
-from alucorpus.search import parse_query
+from alucorpus.search import parse_query, translate
 from alucorpus.search.build import build_query
 from alucorpus.search.parse import require_all
 
@@ -160,3 +160,32 @@ def test_every_term_is_counted_only_for_one_best_match(corpus: Corpus) -> None:
     assert corpus.search("稀土 出口配额", limit=0).total_all_terms is not None
     assert corpus.search("(稀土 出口配额) OR 钨", limit=0).total_all_terms is None
     assert corpus.search("(稀土 出口配额) (钨 锡)", limit=0).total_all_terms is None
+
+
+def test_short_sub_words_rank_but_never_find(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """废物 inside 固体废物 lifts 危险废物/医疗废物 documents, but finds none on its own."""
+    query = "固体废物 污染 防治"
+    with_bonus = corpus.search(query, limit=20)
+    monkeypatch.setattr(translate, "sub_word_bonus", lambda words: None)
+    without = corpus.search(query, limit=20)
+    assert with_bonus.total == without.total
+    assert with_bonus.total_all_terms == without.total_all_terms
+    assert [h.id for h in with_bonus.hits] != [h.id for h in without.hits]
+
+
+def test_a_mainland_term_also_finds_the_taiwan_wording(whole_corpus: Corpus) -> None:
+    # 大气污染防治 on the mainland, 空氣污染防制 in Taiwan: the glossary rows share
+    # their English, so each is the other's synonym (Lexicon.zh_synonyms).
+    results = whole_corpus.search("大气污染 防治", limit=30)
+    synonyms = {
+        (t.term, x.text)
+        for t in results.explanation
+        for x in t.translations
+        if x.source == "synonym"
+    }
+    assert {("大气污染", "空气污染"), ("防治", "防制")} <= synonyms
+    assert "空氣污染防制法" in [h.title for h in results.hits]
+    strict = whole_corpus.search("大气污染 防治", translation="none", limit=30)
+    assert "空氣污染防制法" not in [h.title for h in strict.hits]

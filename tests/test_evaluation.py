@@ -170,8 +170,9 @@ def test_runs_side_by_side_count_zero_hit_topics() -> None:
 
     lines = target_lines(results)
     assert lines[0].startswith("zh nDCG@20 ") and lines[0].endswith(": met")  # 0.815 vs 0.407
-    assert "en structured / zh nDCG@20: 100%" in lines[1]
-    assert lines[2].endswith("zero hits: none (target none): met")
+    assert lines[1].startswith("zh default nDCG@20 ") and lines[1].endswith(": met")
+    assert "en structured / zh nDCG@20: 100%" in lines[2]
+    assert lines[3].endswith("zero hits: none (target none): met")
 
 
 def test_a_topic_without_relevant_documents_is_no_zero_hit_miss() -> None:

@@ -465,3 +465,12 @@ def test_verb_bases(key: str, bases: tuple[str, ...]) -> None:
 def test_a_verb_form_the_glossary_has_is_looked_up_as_itself(lex: Lexicon) -> None:
     # "planning" is a glossary variant of its own (规划): no base form is tried.
     assert [s.text for s in lex.en_to_zh("planning")][:1] == ["规划"]
+
+
+def test_zh_synonyms_meet_in_the_english(lex: Lexicon) -> None:
+    assert "防制" in lex.zh_synonyms("防治")  # Taiwan's word
+    assert "防治" in lex.zh_synonyms("防制")  # and back
+    assert "空气污染" in lex.zh_synonyms("大气污染")
+    assert "节能" in lex.zh_synonyms("节约能源")
+    assert lex.zh_synonyms("稀土元素不存在的词") == []
+    assert len(lex.zh_synonyms("法", limit=2)) <= 2

@@ -34,6 +34,7 @@ from ..analysis import (
     word_tokens,
 )
 from ..errors import ParseError
+from ..function_words import is_function_word
 from ..ingest.fields import canonical_doc_number
 from .queries import ConstantScore, Coordinated, bigram_run_query, lone_char_query
 from .results import TermTranslation
@@ -59,6 +60,14 @@ _SUB_WORD_WEIGHT = 0.4
 _QUERY_SUB_WORD_MIN = 3
 _QUERY_SUB_WORD_WEIGHT = 0.5  # 0.15 → 0.865, 0.3 → 0.871, 0.5 → 0.876 (dev topics)
 _BODY_CHAR_WEIGHT = 0.4
+# The two-character dictionary words inside a longer query word (废物 in 固体废物, 保税
+# in 综合保税区), what jieba's search mode matches: they only rank, as a bonus on the
+# documents the query finds anyway, and never count as the word, so that 出口配额 does
+# not match every document about exports, nor "contain every term" count them.
+# Measured on the dev topics, nDCG@20 of the default Chinese run, keywords / questions:
+# 0.891 / 0.876 without; 0.896 / 0.878 at 0.2; 0.899 / 0.878 at 0.5; 0.893 / 0.872 at 0.8.
+_SHORT_SUB_WORD_WEIGHT = 0.5
+_SHORT_SUB_WORD_FIELDS = {"title": 1.0, "body": 1.0}
 TITLE_BIGRAM_FIELDS = {"title_bigram": 1.0}
 _DOC_NUMBER_BOOST = 4.0
 # Chinese translations of an English query: a title match counts as much through
@@ -179,6 +188,28 @@ def _words_query(
     if best and len(queries) > 1:
         return Coordinated(queries, 1.0)
     return and_(queries)
+
+
+def sub_word_bonus(words: list[str]) -> Any:
+    """A ranking bonus for the short sub-words of long query words (see above), or None.
+
+    >>> sub_word_bonus(["固体废物"])  # doctest: +SKIP
+    Or([Term('title', '固体', boost=0.5), Term('body', '固体', boost=0.5), ...废物...])
+    """
+    terms: list[Any] = []
+    seen: set[str] = set()
+    for word in words:
+        if len(word) <= _QUERY_SUB_WORD_MIN - 1 or not has_cjk(word):
+            continue
+        for piece in sub_words(word):
+            if len(piece) >= _QUERY_SUB_WORD_MIN or piece in seen or is_function_word(piece):
+                continue
+            seen.add(piece)
+            terms += [
+                Q.Term(f, piece, boost=b * _SHORT_SUB_WORD_WEIGHT)
+                for f, b in _SHORT_SUB_WORD_FIELDS.items()
+            ]
+    return or_(terms)
 
 
 def text_query(

@@ -97,7 +97,8 @@ class Hit:
 class Translation:
     """One translation of a source term: the text, its weight and where it came from.
 
-    ``source`` is "glossary", "user" (a user glossary) or "cedict" (CC-CEDICT).
+    ``source`` is "glossary", "user" (a user glossary), "cedict" (CC-CEDICT) or "synonym"
+    (a Chinese glossary term with the same English as the Chinese term: Lexicon.zh_synonyms).
     """
 
     text: str

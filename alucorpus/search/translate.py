@@ -44,6 +44,7 @@ from .plan import (
     QueryPlan,
     and_,
     or_,
+    sub_word_bonus,
     text_query,
 )
 from .queries import ConstantScore, Coordinated, SynonymGroup
@@ -74,6 +75,11 @@ _TIEBREAK = 0.1
 # translation, other things equal: a Chinese query's Chinese documents come before
 # English ones, and "Mining Act" finds the law whose official English title it is.
 _TRANSLATED = 0.7
+# A Chinese glossary synonym of a Chinese term (Lexicon.zh_synonyms), relative to the
+# term: measured on the dev topics, nDCG@20 of the default Chinese run 0.870 / 0.858
+# (keywords / questions) without; 0.889 / 0.874 at 0.2, 0.891 / 0.876 at 0.3, 0.891 /
+# 0.877 at 0.4 (with the Taiwan rows 空气污染 and 防制).
+_SYNONYM = 0.3
 
 
 class _Segments:
@@ -254,6 +260,15 @@ class Translator:
             alternatives.append(query)
             weights.append(weight * _TRANSLATED)
             used.append(Translation(sense.text, weight, sense.source))
+        if lang == "zh" and self.mode == "structured":
+            # Chinese terms with the same English (Taiwan's 防制 for 防治): found,
+            # but a document with the term as typed ranks first.
+            for synonym in self.lexicon.zh_synonyms(term):
+                query = self._zh_query(synonym, plan)
+                if query is not None:
+                    alternatives.append(query)
+                    weights.append(_SYNONYM)
+                    used.append(Translation(synonym, _SYNONYM, "synonym"))
         plan.translated_terms |= plan.highlight_terms() - before
         if self.mode != "none":  # nothing was carried over: nothing to explain
             plan.explanation.append(TermTranslation(term, lang, tuple(used)))
@@ -411,6 +426,9 @@ class Translator:
         """
         units: list[Any] = []
         for piece in self._content_pieces(text, plan):
+            bonus = sub_word_bonus([t.text for t in word_tokens(piece)])
+            if bonus is not None:
+                self.compounds.append(bonus)
             terms = self._zh_terms(piece)
             if len(terms) <= 1:
                 units.append(self._zh_unit(piece, False, plan, best=True))
