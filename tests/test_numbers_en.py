@@ -284,3 +284,14 @@ def test_cli_explain_shows_the_number(corpus: Corpus) -> None:
         in result.output
     )
     assert "工信部联原〔2025〕62号" in result.output
+
+
+def test_a_query_without_digits_never_compiles_the_issuer_patterns() -> None:
+    # Their department-name alternations take ~0.1 s to compile: a fresh English
+    # search ("aluminium smelter") should not pay for numbers it cannot contain.
+    numbers_en._issuer_patterns.cache_clear()
+    assert numbers_en.understood_numbers("aluminium smelter") == ("aluminium smelter", [])
+    assert numbers_en.understood_numbers("Guofa")[0] == "number:国发"  # codes still read
+    assert numbers_en._issuer_patterns.cache_info().currsize == 0
+    numbers_en.understood_numbers("State Council Decree No. 706")
+    assert numbers_en._issuer_patterns.cache_info().currsize == 1

@@ -387,7 +387,13 @@ def _announcement(m: re.Match[str]) -> tuple[str, str | None] | None:
 _Reader = Callable[[re.Match[str]], tuple[str, str | None] | None]
 
 
-def _patterns() -> list[tuple[re.Pattern[str], _Reader]]:
+def _patterns(with_issuers: bool = True) -> list[tuple[re.Pattern[str], _Reader]]:
+    """The patterns to try; ``with_issuers=False`` leaves out those that name an issuer.
+
+    Those need a serial number, so a query without a digit never matches them: not
+    compiling their department-name alternations then saves a tenth of a second on
+    every fresh ``alucorpus search``.
+    """
     readers: dict[str, _Reader] = {
         "decree": _decree,
         "announcement": _announcement,
@@ -397,7 +403,8 @@ def _patterns() -> list[tuple[re.Pattern[str], _Reader]]:
         (_code_pattern(), _code),
         (_family_pattern(), _family),
     ]
-    found += [(pattern, readers[kind]) for kind, pattern in _issuer_patterns()]
+    if with_issuers:
+        found += [(pattern, readers[kind]) for kind, pattern in _issuer_patterns()]
     return found
 
 
@@ -441,7 +448,7 @@ def find_english_numbers(query: str) -> list[EnglishNumber]:
         return []
     protected = _protected(query)
     found: list[EnglishNumber] = []
-    for pattern, read in _patterns():
+    for pattern, read in _patterns(with_issuers=re.search(r"\d", query) is not None):
         pos = 0
         while (m := pattern.search(query, pos)) is not None:
             start, end = m.start(), m.end()
