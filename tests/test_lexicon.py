@@ -474,3 +474,10 @@ def test_zh_synonyms_meet_in_the_english(lex: Lexicon) -> None:
     assert "节能" in lex.zh_synonyms("节约能源")
     assert lex.zh_synonyms("稀土元素不存在的词") == []
     assert len(lex.zh_synonyms("法", limit=2)) <= 2
+
+
+def test_air_pollution_control_is_both_sides_of_the_strait(lex: Lexicon) -> None:
+    # The mainland's 大气污染防治法 and Taiwan's 空氣污染防制法 are both "Air Pollution
+    # (Prevention and) Control": an English reader finds both.
+    found = [s.text for s in lex.en_to_zh("air pollution control")]
+    assert "大气污染防治" in found and "空气污染防制" in found
