@@ -97,6 +97,8 @@ QUESTION_WORDS = {
     "可否": "whether one may",
     "应该": "should (in a question)",
     "哪种": "which kind",
+    "是": "the copula of a question (是怎么规定的, 是什么)",
+    "会": "will / would (会被判刑吗); 会议 is its own word",
 }
 
 _NUMBER_WORDS = {

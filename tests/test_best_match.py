@@ -66,13 +66,15 @@ def test_match_all_requires_every_word() -> None:
 
 
 @pytest.mark.parametrize(
-    "word", ["如何", "怎么", "的", "吗", "什么", "爲何", "what", "How", "No", "are"]
+    "word", ["如何", "怎么", "的", "吗", "什么", "爲何", "是", "会", "what", "How", "No", "are"]
 )
 def test_function_words(word: str) -> None:
     assert is_function_word(word)
 
 
-@pytest.mark.parametrize("word", ["关于", "通知", "通过", "稀土", "征收", "rare", "part", "Act"])
+@pytest.mark.parametrize(
+    "word", ["关于", "通知", "通过", "稀土", "征收", "会议", "rare", "part", "Act"]
+)
 def test_content_words_are_not_function_words(word: str) -> None:
     """关于 opens titles, 通过 is 'adopted': content, though stop lists carry them."""
     assert not is_function_word(word)
@@ -189,3 +191,10 @@ def test_a_mainland_term_also_finds_the_taiwan_wording(whole_corpus: Corpus) -> 
     assert "空氣污染防制法" in [h.title for h in results.hits]
     strict = whole_corpus.search("大气污染 防治", translation="none", limit=30)
     assert "空氣污染防制法" not in [h.title for h in strict.hits]
+
+
+def test_a_question_is_split_at_jiebas_word_boundaries(tmp_path: Path) -> None:
+    # 法 (law) is a glossary term, but not one of 非法采矿's: its words are 非法 + 采矿.
+    plan = build_query("非法采矿会被判刑吗", translation="structured", cache_dir=tmp_path)
+    assert [t.term for t in plan.explanation] == ["非法", "采矿", "判刑"]
+    assert plan.function_words == ["会", "被", "吗"]

@@ -32,6 +32,7 @@ from ..analysis import (
     cjk_runs,
     has_cjk,
     normalize_text,
+    segment,
     word_tokens,
 )
 from ..function_words import is_function_word
@@ -351,9 +352,14 @@ class Translator:
             return out
         longest = _glossary_max_len(lex)
         for run in cjk_runs(text):
+            bounds = _word_bounds(run)
             i, gap = 0, ""
             while i < len(run):
                 for n in range(min(longest, len(run) - i), 0, -1):
+                    # A glossary term starts and ends where jieba's words do: 法 (law)
+                    # is no term of 非法采矿, whose words are 非法 + 采矿.
+                    if i not in bounds or i + n not in bounds:
+                        continue
                     senses = lex.zh_to_en(run[i : i + n], cedict="never")
                     if senses:
                         break
@@ -536,6 +542,15 @@ class Translator:
         if joined is None or bonus is None:
             return joined
         return Q.AndMaybe(joined, bonus)
+
+
+def _word_bounds(run: str) -> set[int]:
+    """Offsets in a CJK run where jieba's words start or end."""
+    bounds, position = {0, len(run)}, 0
+    for word in segment(run):
+        position += len(word)
+        bounds.add(position)
+    return bounds
 
 
 def _compound_queries(spans: list[tuple[int, int, list[Sense]]]) -> list[Any]:
