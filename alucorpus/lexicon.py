@@ -641,7 +641,8 @@ class Lexicon:
         The glossary's rows meet in their English: Taiwan's 防制 and the mainland's 防治
         are both "prevention and control", 空气污染 and 大气污染 both "air pollution",
         节能 and 节约能源 both "energy conservation". Glossary rows only (CC-CEDICT's
-        glosses are too loose for this), preferred renderings first, at most ``limit``.
+        glosses are too loose for this), and no one-character term (局 for 管理, through
+        "administration"), preferred renderings first, at most ``limit``.
 
         >>> Lexicon.load().zh_synonyms("防治")[:1]
         ['防制']
@@ -652,7 +653,7 @@ class Lexicon:
         out: dict[str, None] = {}
         for variant in row.en:
             for zh, _ in self._en_index.get(normalise_en(variant), []):
-                if zh != row.zh:
+                if zh != row.zh and len(zh) > 1:
                     out[zh] = None
         return list(out)[:limit]
 

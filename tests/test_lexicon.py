@@ -481,3 +481,8 @@ def test_air_pollution_control_is_both_sides_of_the_strait(lex: Lexicon) -> None
     # (Prevention and) Control": an English reader finds both.
     found = [s.text for s in lex.en_to_zh("air pollution control")]
     assert "大气污染防治" in found and "空气污染防制" in found
+
+
+def test_no_one_character_synonym(lex: Lexicon) -> None:
+    # 管理 and 局 share "administration"; 局 would match every bureau of every text.
+    assert "局" not in lex.zh_synonyms("管理")
