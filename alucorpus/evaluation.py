@@ -472,7 +472,8 @@ def target_lines(results: Sequence[RunResult]) -> list[str]:
 
     # Both Chinese runs against the baseline: the monolingual one (the ceiling of the
     # English runs) and the default one, which is what a user's Chinese query gets.
-    for run, label in ((zh, "zh"), (by_name.get(RUNS[4][0]), "zh default")):
+    default = next(name for name, field, mode in RUNS if field == "zh" and mode == "structured")
+    for run, label in ((zh, "zh"), (by_name.get(default), "zh default")):
         if run and naive:
             delta = run.mean("ndcg@20") - naive.mean("ndcg@20")
             lines.append(

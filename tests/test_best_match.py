@@ -198,3 +198,9 @@ def test_a_question_is_split_at_jiebas_word_boundaries(tmp_path: Path) -> None:
     plan = build_query("非法采矿会被判刑吗", translation="structured", cache_dir=tmp_path)
     assert [t.term for t in plan.explanation] == ["非法", "采矿", "判刑"]
     assert plan.function_words == ["会", "被", "吗"]
+
+
+def test_a_traditional_question_is_split_like_its_simplified_form(tmp_path: Path) -> None:
+    plan = build_query("非法採礦會被判刑嗎", translation="structured", cache_dir=tmp_path)
+    assert [t.term for t in plan.explanation] == ["非法", "采矿", "判刑"]
+    assert plan.function_words == ["会", "被", "吗"]

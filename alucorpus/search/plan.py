@@ -199,9 +199,7 @@ def sub_word_bonus(words: list[str]) -> Any:
     terms: list[Any] = []
     seen: set[str] = set()
     for word in words:
-        if len(word) <= _QUERY_SUB_WORD_MIN - 1 or not has_cjk(word):
-            continue
-        for piece in sub_words(word):
+        for piece in sub_words(word):  # none for short or non-CJK words
             if len(piece) >= _QUERY_SUB_WORD_MIN or piece in seen or is_function_word(piece):
                 continue
             seen.add(piece)

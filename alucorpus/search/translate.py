@@ -32,7 +32,6 @@ from ..analysis import (
     cjk_runs,
     has_cjk,
     normalize_text,
-    segment,
     word_tokens,
 )
 from ..function_words import is_function_word
@@ -545,11 +544,14 @@ class Translator:
 
 
 def _word_bounds(run: str) -> set[int]:
-    """Offsets in a CJK run where jieba's words start or end."""
-    bounds, position = {0, len(run)}, 0
-    for word in segment(run):
-        position += len(word)
-        bounds.add(position)
+    """Offsets in a CJK run where jieba's words start or end.
+
+    From :func:`word_tokens`, whose spans are offsets into the text as typed, so a
+    Traditional run is cut where its Simplified form is (礦產資源 | 補償費).
+    """
+    bounds = {0, len(run)}
+    for token in word_tokens(run):
+        bounds.update((token.start, token.end))
     return bounds
 
 
